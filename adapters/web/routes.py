@@ -1,0 +1,117 @@
+"""The web channel: the one-line embeddable widget (`/widget.js`), its chat page (`/embed`) and the landing page (`/`).
+
+Pages are plain HTML templates with a few `{{placeholders}}` filled in with HTML-escaped values; every script
+and style sheet is a file under `static/`, so the pages run under `script-src 'self'` with no inline code.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import HTMLResponse, Response
+
+from adapters.web.security import allowed_origins, security_headers
+from bot.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+TEMPLATES_DIR = HERE / "templates"
+
+# the files served under /widget/<name>; nothing else is reachable (no directory listing, no traversal)
+ASSETS = {
+    "embed.js": "text/javascript; charset=utf-8",
+    "embed.css": "text/css; charset=utf-8",
+    "index.js": "text/javascript; charset=utf-8",
+    "index.css": "text/css; charset=utf-8",
+}
+
+DEFAULT_TITLES = {"zh": "源问 · 开源政策问答", "en": "YuanBot · Open-source Q&A"}
+DEFAULT_COLOR = "#0b5cad"
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+@cache
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    """Fill `{{name}}` placeholders with HTML-escaped values (safe in text and in quoted attributes)."""
+    def fill(match: re.Match[str]) -> str:
+        return html.escape(values[match.group(1)], quote=True)
+
+    # one pass, so a value that itself looks like a placeholder is never expanded
+    return _PLACEHOLDER.sub(fill, _read(TEMPLATES_DIR / template))
+
+
+def clean_lang(value: str | None) -> str:
+    return "en" if (value or "").lower().startswith("en") else "zh"
+
+
+def clean_color(value: str | None) -> str:
+    return value if value and _COLOR.match(value) else DEFAULT_COLOR
+
+
+def build_web_router(settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["web"])
+    headers = security_headers(settings)
+    # origins allowed to host the widget and so to talk to the chat page with postMessage
+    parent_origins = json.dumps(allowed_origins(settings))
+
+    @router.get("/widget.js", include_in_schema=False)
+    async def widget_js() -> Response:
+        return Response(
+            _read(STATIC_DIR / "widget.js"),
+            media_type="text/javascript; charset=utf-8",
+            headers={
+                "Cache-Control": "public, max-age=300",
+                "X-Content-Type-Options": "nosniff",
+                # host pages on other origins load this script
+                "Cross-Origin-Resource-Policy": "cross-origin",
+            },
+        )
+
+    @router.get("/widget/{name}", include_in_schema=False)
+    async def asset(name: str) -> Response:
+        media_type = ASSETS.get(name)
+        if media_type is None:
+            raise HTTPException(status_code=404, detail="not found")
+        return Response(
+            _read(STATIC_DIR / name),
+            media_type=media_type,
+            headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"},
+        )
+
+    @router.get("/embed", include_in_schema=False)
+    async def embed(
+        lang: str | None = Query(default=None, max_length=10),
+        title: str | None = Query(default=None, max_length=80),
+        color: str | None = Query(default=None, max_length=10),
+        host: str | None = Query(default=None, max_length=300),
+    ) -> HTMLResponse:
+        lang = clean_lang(lang)
+        page = render(
+            "embed.html",
+            {
+                "lang": lang,
+                "html_lang": "en" if lang == "en" else "zh-CN",
+                "title": (title or "").strip() or DEFAULT_TITLES[lang],
+                "color": clean_color(color),
+                "host": host or "",
+                "parent_origins": parent_origins,
+                "max_chars": str(settings.max_question_chars),
+            },
+        )
+        return HTMLResponse(page, headers={**headers, "Cache-Control": "no-cache"})
+
+    @router.get("/", include_in_schema=False)
+    async def index() -> HTMLResponse:
+        return HTMLResponse(render("index.html", {"contact": settings.contact}), headers=headers)
+
+    return router

@@ -1,0 +1,127 @@
+"""`GET /wechat` (URL verification) and `POST /wechat` (messages) on the main FastAPI app.
+
+Every failure is a 4xx or "success", never a 500: WeChat shows the user "该公众号暂时无法提供服务"
+for anything it cannot read, and a hostile sender learns nothing from a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from adapters.wechat.codec import MAX_BODY_BYTES, BadMessage, Codec, Forbidden, text_reply_xml
+from adapters.wechat.handler import WeChatService
+from adapters.wechat.sender import WeChatApi
+from bot.ports import Assistant, KeyValueStore
+from bot.settings import Settings
+
+log = logging.getLogger("yuanbot.wechat")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_capped(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Read at most `limit` bytes: a huge body is refused before it is buffered."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _text(status: int, body: str) -> PlainTextResponse:
+    return PlainTextResponse(body, status_code=status)
+
+
+def build_wechat_router(
+    settings: Settings,
+    assistant: Assistant,
+    store: KeyValueStore,
+    *,
+    http_client_factory: Callable[[], httpx.AsyncClient] | None = None,
+    hold_seconds: float | None = None,
+) -> APIRouter:
+    """The WeChat router; without `wechat_token` it answers 503 (not configured) rather than failing startup."""
+    codec = (
+        Codec(settings.wechat_token, settings.wechat_appid, settings.wechat_aes_key, settings.wechat_previous_aes_key)
+        if settings.wechat_token
+        else None
+    )
+    api = (
+        WeChatApi(settings.wechat_api_base_url, settings.wechat_appid, settings.wechat_secret, store,
+                  http_client_factory)
+        if settings.wechat_appid and settings.wechat_secret
+        else None
+    )
+    service = WeChatService(
+        assistant, store, api,
+        account_type=settings.wechat_account_type,
+        budget=settings.wechat_budget_seconds,
+        hold_seconds=hold_seconds,
+        max_question_chars=settings.max_question_chars,
+    )
+    router = APIRouter(tags=["wechat"])
+    router.wechat_service = service  # type: ignore[attr-defined]  # for tests and diagnostics
+
+    @router.get("/wechat", response_class=PlainTextResponse, summary="WeChat URL verification")
+    async def verify(signature: str = "", timestamp: str = "", nonce: str = "", echostr: str = "") -> Response:
+        if codec is None:
+            log.warning("wechat is not configured (YUANBOT_WECHAT_TOKEN)", extra={"channel": "wechat"})
+            return _text(503, "wechat not configured")
+        if not codec.verify_url(signature, timestamp, nonce):
+            log.warning("wechat URL verification: bad signature", extra={"channel": "wechat"})
+            return _text(403, "forbidden")
+        return _text(200, echostr)
+
+    @router.post("/wechat", response_class=PlainTextResponse, summary="WeChat message push")
+    async def receive(request: Request) -> Response:
+        started = time.monotonic()
+        if codec is None:
+            log.warning("wechat is not configured (YUANBOT_WECHAT_TOKEN)", extra={"channel": "wechat"})
+            return _text(503, "wechat not configured")
+        try:
+            body = await _read_capped(request)
+            inbound = codec.decode(dict(request.query_params), body)
+        except _TooLarge:
+            log.warning("wechat body over %d bytes refused", MAX_BODY_BYTES, extra={"channel": "wechat"})
+            return _text(413, "too large")
+        except Forbidden as exc:
+            log.warning("wechat delivery refused: %s", exc, extra={"channel": "wechat"})
+            return _text(403, "forbidden")
+        except BadMessage as exc:
+            log.warning("wechat delivery malformed: %s", exc, extra={"channel": "wechat"})
+            return _text(400, "bad request")
+        except Exception:
+            log.exception("wechat delivery could not be decoded", extra={"channel": "wechat"})
+            return _text(400, "bad request")
+        message = inbound.message
+        openid = message.get("FromUserName", "")
+        extra = {"channel": "wechat", "session": f"wechat:{openid}", "mode": inbound.mode}
+        try:
+            content = await service.respond(message, started)
+            if content is None:
+                reply = "success"
+            else:
+                xml = text_reply_xml(openid, message.get("ToUserName", ""), content)
+                reply = codec.encode(inbound, xml)
+        except Exception:
+            log.exception("wechat reply failed", extra=extra)
+            reply, content = "success", None
+        latency = round((time.monotonic() - started) * 1000, 1)
+        log.info("wechat reply", extra={**extra, "latency_ms": latency, "passive": content is not None})
+        media = "text/plain" if content is None else "application/xml"
+        return Response(reply, media_type=media)
+
+    return router

@@ -1,0 +1,241 @@
+"""The Assistant: route a question to the licence engine, document metadata or grounded retrieval.
+
+Every answer is built from the knowledge base: licence verdicts from the rule engine, document facts
+from the manifest, everything else from retrieved passages quoted with citations. Below the relevance
+gate the answer is an honest `no_answer` with what the assistant does cover.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answering.documents import describe_document, document_aspects
+from bot.answering.extractive import ExtractiveComposer, SentenceVectors, weighted_overlap
+from bot.answering.gate import Relevance
+from bot.answering.prompts import render
+from bot.answering.text import question_language
+from bot.errors import LicenseError
+from bot.retrieval.glossary import expand
+from bot.retrieval.hybrid import HybridSearcher
+from bot.retrieval.knowledge import KnowledgeBase
+from bot.retrieval.tokenize import tokenize
+from bot.types import Answer, Hit, Passage, Question, Source
+
+log = logging.getLogger("yuanbot.assistant")
+
+FAQ_MATCH = 0.80          # question-to-FAQ-question similarity for a direct FAQ answer
+TOP_FOR_GATE = 3
+RESULT_HITS = 10
+
+
+@dataclass
+class Retrieval:
+    hits: list[Hit]
+    query_tokens: set[str]
+    vector: list[float]
+    relevance: Relevance
+
+
+class RetrievalAssistant:
+    def __init__(self, knowledge: KnowledgeBase, searcher: HybridSearcher, *, top_k: int = 5,
+                 contact: str = "", license_engine=None) -> None:
+        self.knowledge = knowledge
+        self.searcher = searcher
+        self.embeddings = knowledge.index.embeddings
+        self.top_k = top_k
+        self.contact = contact
+        self.licenses = license_engine
+        self.sentence_vectors = SentenceVectors(self.embeddings.embed_documents)
+        self.composer = ExtractiveComposer(self.sentence_vectors, self._idf)
+
+    def _idf(self, token: str) -> float:
+        return self.knowledge.snapshot.bm25.idf(token)
+
+    def warm_up(self) -> None:
+        """Load the snapshot and embed the sentences of policy and FAQ passages before the first user."""
+        snapshot = self.knowledge.snapshot
+        sentences = []
+        for passage in snapshot.passages:
+            if passage.kind in ("policy", "faq"):
+                sentences.extend(c.text for c in self.composer.candidates([Hit(passage=passage, score=0)]))
+                if passage.extra.get("faq_question"):
+                    sentences.append(passage.extra["faq_question"])
+        self.sentence_vectors.warm(sentences)
+        self.ask(Question(text="开源人才有哪些支持政策？"))
+
+    # --- the one entry point ---------------------------------------------------------------
+    def ask(self, question: Question) -> Answer:
+        started = time.perf_counter()
+        text = question.text.strip()
+        lang = question.lang or question_language(text)
+        answer = self._licence(text, lang) or self._answer(text, lang)
+        log.info("ask", extra={"channel": question.channel, "session": question.session_id,
+                               "status": answer.status, "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
+        return answer
+
+    # --- licence compatibility -------------------------------------------------------------
+    def _licence(self, text: str, lang: str) -> Answer | None:
+        if self.licenses is None:
+            return None
+        from bot.licenses.questions import parse_license_question
+        from bot.licenses.render import render_license_answer
+
+        try:
+            query = parse_license_question(text, self.licenses)
+        except LicenseError as exc:
+            return self._licence_error(exc, lang)
+        if query is None:
+            return None
+        try:
+            check = self.licenses.check(query.inbound, query.outbound, query.use)
+        except LicenseError as exc:
+            return self._licence_error(exc, lang)
+        return Answer(answer=render_license_answer(check, lang), status="answered", license_check=check,
+                      sources=self._licence_text_sources(check.inbound, check.outbound))
+
+    def _licence_error(self, exc: LicenseError, lang: str) -> Answer:
+        hint = ""
+        if exc.suggestions:
+            hint = ("您是否指：" if lang == "zh" else "Did you mean: ") + ", ".join(exc.suggestions[:5])
+        lead = "无法判断许可证兼容性：" if lang == "zh" else "Cannot check licence compatibility: "
+        return Answer(answer=f"{lead}{exc}\n{hint}".strip(), status="no_answer")
+
+    def _licence_text_sources(self, *expressions: str) -> list[Source]:
+        snapshot = self.knowledge.snapshot
+        sources: list[Source] = []
+        for spdx_id in dict.fromkeys(re.findall(r"[A-Za-z0-9][A-Za-z0-9.+-]*", " ".join(expressions))):
+            if spdx_id.upper() in ("AND", "OR", "WITH"):
+                continue
+            meta = snapshot.manifest.get(f"licenses/texts/{spdx_id}.txt")
+            if not meta:
+                continue
+            chunk_id = f"licenses/texts/{spdx_id}.txt::{str(meta['hash'])[:16]}::00000"
+            position = snapshot.position.get(chunk_id)
+            if position is not None:
+                sources.append(_source(Hit(passage=snapshot.passages[position], score=1.0)))
+        return sources
+
+    # --- retrieval-backed answers --------------------------------------------------------------
+    def retrieve(self, text: str) -> Retrieval:
+        vector = self.embeddings.embed_query(text)
+        hits = self.searcher.search_all(text, vector)[:RESULT_HITS]
+        query_tokens = set(tokenize(text)) | set(expand(text))
+        top = hits[:TOP_FOR_GATE]
+        dense = max((h.dense_score or 0.0 for h in top), default=0.0)
+        coverage = max((weighted_overlap(query_tokens, _passage_tokens(h.passage), self._idf) for h in top),
+                       default=0.0)
+        return Retrieval(hits, query_tokens, vector, Relevance(dense, coverage))
+
+    def _answer(self, text: str, lang: str) -> Answer:
+        retrieval = self.retrieve(text)
+        aspects = document_aspects(text)
+        if aspects:
+            answer = self._document_answer(retrieval, aspects, lang)
+            if answer:
+                return answer
+        if not retrieval.hits or not retrieval.relevance.passes:
+            log.info("refused", extra={"relevance": retrieval.relevance.as_dict()})
+            return self.refusal(lang)
+        return self._faq_answer(text, retrieval, lang) or self._extractive_answer(text, retrieval, lang)
+
+    def refusal(self, lang: str) -> Answer:
+        return Answer(answer=render("refusal", lang, contact=self.contact), status="no_answer")
+
+    def _document_answer(self, retrieval: Retrieval, aspects: list[str], lang: str) -> Answer | None:
+        for hit in retrieval.hits[:TOP_FOR_GATE]:
+            if hit.passage.kind in ("policy", "standard"):
+                meta = self.knowledge.document(hit.passage.doc_id)
+                if meta:
+                    body = describe_document(meta, aspects, lang)
+                    if body:
+                        return Answer(answer=f"{body}[1]", status="answered", sources=[_source(hit)])
+        return None
+
+    def _faq_answer(self, text: str, retrieval: Retrieval, lang: str) -> Answer | None:
+        for hit in retrieval.hits[:TOP_FOR_GATE]:
+            faq_question = hit.passage.extra.get("faq_question")
+            if not faq_question:
+                continue
+            vector = self.sentence_vectors.vectors([faq_question])[0]
+            if float(vector @ np.asarray(retrieval.vector, dtype=np.float32)) < FAQ_MATCH:
+                continue
+            clauses = self._clause_passages(hit.passage.extra.get("faq_source", ""))
+            cited = [Hit(passage=p, score=hit.score) for p in clauses] or [hit]
+            rest = [h for h in retrieval.hits if h.passage.id not in {c.passage.id for c in cited}]
+            markers = "".join(f"[{i}]" for i in range(1, len(cited) + 1))
+            body = hit.passage.extra.get("faq_answer", "") + markers
+            body += self._status_notes(cited, lang)
+            return Answer(answer=body, status="answered",
+                          sources=[_source(h) for h in (cited + rest)[: max(self.top_k, len(cited))]])
+        return None
+
+    def _extractive_answer(self, text: str, retrieval: Retrieval, lang: str) -> Answer:
+        hits = retrieval.hits
+        extract = self.composer.extract(text, retrieval.query_tokens, retrieval.vector, hits)
+        if not extract.sentences:
+            return self.refusal(lang)
+        order = extract.cited_hits + [i for i in range(len(hits)) if i not in extract.cited_hits]
+        number = {hit_index: n for n, hit_index in enumerate(extract.cited_hits, 1)}
+        pieces = [f"{s.text}[{number[s.hit_index]}]" for s in extract.sentences]
+        if lang == "zh":
+            body = "".join(pieces)
+        else:
+            body = "From the sources (quoted in their original language): " + " ".join(pieces)
+        cited = [hits[i] for i in extract.cited_hits]
+        body += self._status_notes(cited, lang)
+        sources = [_source(hits[i]) for i in order[: max(self.top_k, len(cited))]]
+        return Answer(answer=body, status="answered", sources=sources)
+
+    def _status_notes(self, cited: list[Hit], lang: str) -> str:
+        notes = []
+        for passage in {h.passage.doc_id: h.passage for h in cited}.values():
+            if passage.status == "in_force":
+                continue
+            meta = self.knowledge.document(passage.doc_id) or {}
+            period = f"{meta.get('effective_from', '')}–{meta.get('effective_to', '')}".strip("–")
+            if lang == "zh":
+                state = "已被替代" if passage.status == "superseded" else "实施期已届满"
+                notes.append(f"\n注意：《{passage.title}》{state}" + (f"（实施期 {period}）" if period else "")
+                             + "，请以主管部门现行政策为准。")
+            else:
+                state = "has been superseded" if passage.status == "superseded" else "is past its effective period"
+                notes.append(f"\nNote: “{passage.title}” {state}" + (f" ({period})" if period else "")
+                             + "; check the authority's current policy.")
+        return "".join(notes)
+
+    def _clause_passages(self, faq_source: str) -> list[Passage]:
+        """The policy passages a FAQ entry says it rests on ("《title》三、保障措施 > （四）引培开源人才")."""
+        snapshot = self.knowledge.snapshot
+        out: list[Passage] = []
+        for reference in re.split(r"[；;]", faq_source):
+            title_match = re.search(r"《([^》]+)》", reference)
+            section = _norm(re.sub(r"《[^》]+》", "", reference))
+            if not section or not title_match:
+                continue
+            title = _norm(title_match.group(1))
+            for passage in snapshot.passages:
+                if passage.kind == "faq" or _norm(passage.title) != title:
+                    continue
+                if _norm(passage.section) == section or (_norm(passage.section).endswith(section) and len(section) > 4):
+                    out.append(passage)
+        return list({p.id: p for p in out}.values())[:3]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s>]", "", text)
+
+
+def _passage_tokens(passage: Passage) -> set[str]:
+    tokens = passage.extra.get("tokens")
+    return set(tokens.split()) if tokens else set(tokenize(f"{passage.title} {passage.section} {passage.text}"))
+
+
+def _source(hit: Hit) -> Source:
+    p = hit.passage
+    return Source(id=p.id, title=p.title, section=p.section, text=p.text, score=round(hit.score, 4), url=p.url,
+                  kind=p.kind, status=p.status)

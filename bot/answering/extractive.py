@@ -1,0 +1,131 @@
+"""Extractive grounded answers: the sentences of the top passages that answer the question, cited [n].
+
+No LLM: every sentence of an answer is a sentence of a source, so the answer can never say more than
+the knowledge base does. Sentences are scored by how much of the question's (IDF-weighted) vocabulary
+they contain and by embedding similarity, with a small prior for better-ranked passages.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answering.text import clean_sentence, split_sentences
+from bot.retrieval.tokenize import tokenize
+from bot.types import Hit
+
+MAX_SENTENCES = 4
+MAX_PER_PASSAGE = 3
+PASSAGES_CONSIDERED = 3
+RANK_PRIOR = (0.08, 0.04, 0.0)
+KEEP_RATIO = 0.8
+_COUNT_QUESTION = re.compile(r"几|多少|哪一年|何时|什么时候|how many|how much|when|number of", re.I)
+
+
+@dataclass
+class Candidate:
+    hit_index: int
+    position: int
+    text: str
+    score: float = 0.0
+
+
+@dataclass
+class Extract:
+    sentences: list[Candidate]
+    cited_hits: list[int]  # indexes into the hits, in citation order
+
+
+class SentenceVectors:
+    """Embeddings of source sentences, cached (LRU): the same clauses answer many questions."""
+
+    def __init__(self, embed: Callable[[list[str]], list[list[float]]], size: int = 20000) -> None:
+        self._embed = embed
+        self._size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, sentences: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]
+        fresh = dict(zip(missing, self._embed(missing), strict=True)) if missing else {}
+        with self._lock:
+            for sentence, vector in fresh.items():
+                self._cache[sentence] = np.asarray(vector, dtype=np.float32)
+            rows = []
+            for sentence in sentences:
+                vector = self._cache.get(sentence)
+                if vector is None:  # evicted meanwhile by another thread
+                    vector = np.asarray(self._embed([sentence])[0], dtype=np.float32)
+                self._cache[sentence] = vector
+                self._cache.move_to_end(sentence)
+                rows.append(vector)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, 1), np.float32)
+
+    def warm(self, sentences: Sequence[str]) -> None:
+        for start in range(0, len(sentences), 256):
+            self.vectors(list(sentences[start:start + 256]))
+
+
+def weighted_overlap(query_tokens: set[str], text_tokens: set[str], idf: Callable[[str], float]) -> float:
+    """Share of the question's IDF weight found in a text (0..1)."""
+    total = sum(idf(t) for t in query_tokens)
+    if total <= 0:
+        return 0.0
+    return sum(idf(t) for t in query_tokens & text_tokens) / total
+
+
+class ExtractiveComposer:
+    def __init__(self, sentence_vectors: SentenceVectors, idf: Callable[[str], float]) -> None:
+        self.sentence_vectors = sentence_vectors
+        self.idf = idf
+
+    def candidates(self, hits: list[Hit]) -> list[Candidate]:
+        out = []
+        for hit_index, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
+            for position, sentence in enumerate(split_sentences(hit.passage.text)):
+                sentence = clean_sentence(sentence)
+                if len(sentence) >= 6 and not _is_heading(sentence, hit.passage.section):
+                    out.append(Candidate(hit_index, position, sentence))
+        return out
+
+    def extract(self, question: str, query_tokens: set[str], query_vector: Sequence[float],
+                hits: list[Hit]) -> Extract:
+        candidates = self.candidates(hits)
+        if not candidates:
+            return Extract([], [])
+        vectors = self.sentence_vectors.vectors([c.text for c in candidates])
+        similarity = vectors @ np.asarray(query_vector, dtype=np.float32)
+        counting = bool(_COUNT_QUESTION.search(question))
+        for candidate, sim in zip(candidates, similarity, strict=True):
+            lexical = weighted_overlap(query_tokens, set(tokenize(candidate.text)), self.idf)
+            candidate.score = 0.5 * lexical + 0.5 * float(sim) + RANK_PRIOR[min(candidate.hit_index, 2)]
+            if counting and re.search(r"\d|[一二三四五六七八九十百]+[个项家]", candidate.text):
+                candidate.score += 0.1
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        best = ranked[0].score
+        chosen: list[Candidate] = []
+        per_passage: dict[int, int] = {}
+        for candidate in ranked:
+            if len(chosen) >= MAX_SENTENCES or candidate.score < best * KEEP_RATIO:
+                break
+            if per_passage.get(candidate.hit_index, 0) >= MAX_PER_PASSAGE:
+                continue
+            per_passage[candidate.hit_index] = per_passage.get(candidate.hit_index, 0) + 1
+            chosen.append(candidate)
+        chosen.sort(key=lambda c: (c.hit_index, c.position))
+        cited = list(dict.fromkeys(c.hit_index for c in chosen))
+        return Extract(chosen, cited)
+
+
+def _is_heading(sentence: str, section: str) -> bool:
+    last = section.rsplit(" > ", 1)[-1].strip()
+    core = sentence.rstrip("。.：:")
+    return bool(last) and (core == last or core.endswith(last) and len(core) <= len(last) + 4)

@@ -1,0 +1,53 @@
+"""HTTP routes of the licence engine. Mount with `app.include_router(build_license_router(engine))`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from bot.errors import LicenseError
+from bot.licenses.engine import LicenseEngine, LicenseInfo
+from bot.licenses.identify import IdentifyResult
+from bot.types import LicenseCheck
+
+MAX_IDENTIFY_CHARS = 400_000
+
+
+class IdentifyRequest(BaseModel):
+    text: str = Field(..., max_length=MAX_IDENTIFY_CHARS, description="The pasted LICENSE text.")
+
+
+def _error(status: int, e: LicenseError) -> HTTPException:
+    return HTTPException(status_code=status, detail={"message": str(e), "suggestions": e.suggestions})
+
+
+def build_license_router(engine: LicenseEngine) -> APIRouter:
+    router = APIRouter(prefix="/api/licenses", tags=["licenses"])
+
+    @router.get("/compatibility", response_model=LicenseCheck)
+    def compatibility(
+        inbound: str = Query(
+            ...,
+            max_length=2000,
+            description="Licence of the code being used: SPDX id, expression or common name",
+        ),
+        outbound: str = Query(..., max_length=2000, description="Licence of your project, or 'proprietary'"),
+        use: str | None = Query(None, description="binary | saas | static | dynamic"),
+    ) -> LicenseCheck:
+        try:
+            return engine.check(inbound, outbound, use)
+        except LicenseError as e:
+            raise _error(422, e) from None
+
+    @router.post("/identify", response_model=IdentifyResult)
+    def identify(body: IdentifyRequest) -> IdentifyResult:
+        return engine.identify(body.text)
+
+    @router.get("/{license_id:path}", response_model=LicenseInfo)
+    def describe(license_id: str) -> LicenseInfo:
+        try:
+            return engine.describe(license_id)
+        except LicenseError as e:
+            raise _error(404, e) from None
+
+    return router

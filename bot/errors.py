@@ -1,0 +1,50 @@
+"""Our exception hierarchy. Third-party exceptions are mapped to these at the boundary.
+
+YuanbotError
+ ├── ConfigError          settings that cannot work (missing key, bad URL, default secret)
+ ├── KnowledgeError       the index is missing, built with another model, or unreadable
+ │    └── ModelMismatchError
+ ├── DocumentError        one source file cannot be loaded (unreadable, empty, binary, no text)
+ ├── RetrievalError       the store failed while answering
+ ├── GenerationError      the LLM endpoint failed or gave an unusable answer
+ └── LicenseError         an unknown licence name or an invalid SPDX expression
+"""
+
+from __future__ import annotations
+
+
+class YuanbotError(Exception):
+    """Base of every error we raise on purpose; its message is safe to show to a user."""
+
+
+class ConfigError(YuanbotError):
+    pass
+
+
+class KnowledgeError(YuanbotError):
+    pass
+
+
+class ModelMismatchError(KnowledgeError):
+    pass
+
+
+class DocumentError(YuanbotError):
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class RetrievalError(YuanbotError):
+    pass
+
+
+class GenerationError(YuanbotError):
+    pass
+
+
+class LicenseError(YuanbotError):
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []

@@ -1,0 +1,212 @@
+"""Rule data: the OSADL matrix (verdicts only) and YuanBot's override layer.
+
+OSADL: "leading" licence = outbound (the licence of the combined work, top-level "name");
+"subordinate" = inbound (the code being used, entries of "compatibilities").
+We keep only OSADL's verdict and the *kind* of reasoning behind it (generic rule, explicit
+checklist statement, insufficient information ...); all answer text is written by us.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml_text(text: str):
+    """PyYAML with the C loader when available (5-10x faster)."""
+    return yaml.load(text, Loader=_LOADER)
+
+
+from bot.types import LicenseReference
+
+OSADL_URL = "https://www.osadl.org/fileadmin/checklists/matrixseqexpl.html"
+OSADL_MAP = {
+    "Yes": "compatible",
+    "Same": "compatible",
+    "No": "incompatible",
+    "Check dependency": "conditional",
+    "Unknown": "unknown",
+}
+
+CATEGORIES = (
+    "public domain",
+    "permissive",
+    "weak copyleft",
+    "strong copyleft",
+    "network copyleft",
+    "non-free",
+    "unclassified",
+)
+COPYLEFT = ("weak copyleft", "strong copyleft", "network copyleft")
+
+
+@dataclass(frozen=True)
+class OsadlPair:
+    raw: str  # Yes / No / Unknown / Check dependency / Same
+    kind: str  # same | generic-permissive | copyleft-to-permissive | copyleft-to-copyleft | explicit-yes | explicit-no | depending | insufficient | openssl | unclear
+
+    @property
+    def verdict(self) -> str:
+        return OSADL_MAP[self.raw]
+
+
+@dataclass
+class OverrideRule:
+    inbound: str
+    outbound: str
+    verdict: str
+    reason_zh: str
+    reason_en: str
+    sources: list[LicenseReference]
+    conditions: list[str] = field(default_factory=list)
+    note_zh: str | None = None
+    note_en: str | None = None
+
+
+@dataclass
+class PairNote:
+    note_zh: str
+    note_en: str
+    sources: list[LicenseReference]
+
+
+def _kind(raw: str, explanation: str) -> str:
+    e = explanation.lower()
+    if raw == "Same":
+        return "same"
+    if e.startswith("non-copyleft licenses such as"):
+        return "generic-permissive"
+    if e.startswith("software under a copyleft license") and "under a non-copyleft" in e:
+        return "copyleft-to-permissive"
+    if e.startswith("software under a copyleft license"):
+        return "copyleft-to-copyleft"
+    if e.startswith("depending compatibility"):
+        return "depending"
+    if e.startswith("incompatibility of"):
+        return "explicit-no"
+    if e.startswith("compatibility of"):
+        return "explicit-yes"
+    if "ssleay" in e:
+        return "openssl"
+    if "insufficient information" in e:
+        return "insufficient"
+    return (
+        "unclear"
+        if raw == "Unknown"
+        else ("explicit-yes" if raw == "Yes" else "explicit-no" if raw == "No" else "depending")
+    )
+
+
+def _sources(value) -> list[LicenseReference]:
+    items = value if isinstance(value, list) else [value]
+    return [LicenseReference(title=str(s["title"]), url=s.get("url")) for s in items if s]
+
+
+def _as_list(value) -> list[str]:
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+class RuleSet:
+    def __init__(self, data_dir: Path):
+        data_dir = Path(data_dir)
+        raw = json.loads((data_dir / "osadl" / "osadl-matrixseqexpl.json").read_text(encoding="utf-8"))
+        self.osadl_timestamp = raw.get("timestamp")
+        self.osadl: dict[tuple[str, str], OsadlPair] = {}  # (inbound, outbound) -> pair
+        self.osadl_names: set[str] = set()
+        for lead in raw["licenses"]:
+            out = lead["name"]
+            self.osadl_names.add(out)
+            for c in lead["compatibilities"]:
+                self.osadl[(c["name"], out)] = OsadlPair(
+                    c["compatibility"], _kind(c["compatibility"], c.get("explanation", ""))
+                )
+        self.osadl_lower = {n.lower(): n for n in self.osadl_names}
+
+        ov = load_yaml_text((data_dir / "overrides.yaml").read_text(encoding="utf-8"))
+        self.overrides: dict[tuple[str, str], OverrideRule] = {}
+        for r in ov.get("rules") or []:
+            if not r.get("source"):
+                raise ValueError(f"override rule without a source: {r}")
+            for i in _as_list(r["inbound"]):
+                for o in _as_list(r["outbound"]):
+                    self.overrides[(i, o)] = OverrideRule(
+                        inbound=i,
+                        outbound=o,
+                        verdict=r["verdict"],
+                        reason_zh=r["reason_zh"],
+                        reason_en=r["reason_en"],
+                        sources=_sources(r["source"]),
+                        conditions=list(r.get("conditions") or []),
+                        note_zh=r.get("note_zh"),
+                        note_en=r.get("note_en"),
+                    )
+        self.pair_notes: dict[tuple[str, str], list[PairNote]] = {}
+        for n in ov.get("notes") or []:
+            for i in _as_list(n["inbound"]):
+                for o in _as_list(n["outbound"]):
+                    self.pair_notes.setdefault((i, o), []).append(
+                        PairNote(n["note_zh"], n["note_en"], _sources(n["source"]))
+                    )
+
+        meta = load_yaml_text((data_dir / "licenses.yaml").read_text(encoding="utf-8"))
+        self.category_of: dict[str, str] = {}
+        for cat, ids in (meta.get("categories") or {}).items():
+            if cat not in CATEGORIES:
+                raise ValueError(f"unknown category {cat}")
+            for lid in ids:
+                self.category_of[lid] = cat
+        self.gpl3_ok = set(meta.get("gpl3_compatible") or [])
+        self.gpl2_ok = set(meta.get("gpl2_compatible") or [])
+
+        prop = load_yaml_text((data_dir / "proprietary.yaml").read_text(encoding="utf-8"))
+        self.proprietary: dict[str, dict[str, dict]] = prop["rules"]
+
+        exc = load_yaml_text((data_dir / "exceptions.yaml").read_text(encoding="utf-8"))
+        self.exceptions: dict[str, dict] = exc.get("exceptions") or {}
+
+    # ------------------------------------------------------------------ lookups
+    def osadl_pair(self, inbound: str, outbound: str) -> OsadlPair | None:
+        return self.osadl.get((inbound, outbound))
+
+    def osadl_name(self, lid: str) -> str | None:
+        return self.osadl_lower.get(lid.lower())
+
+
+_GNU = re.compile(r"^(A?GPL|LGPL)-(\d\.\d)-(only|or-later)$")
+
+
+def gnu_parts(lid: str) -> tuple[str, str, str] | None:
+    m = _GNU.match(lid)
+    return (m.group(1), m.group(2), m.group(3)) if m else None
+
+
+LATER_VERSIONS = {
+    # family -> ordered versions
+    "GPL": ["1.0", "2.0", "3.0"],
+    "LGPL": ["2.0", "2.1", "3.0"],
+    "AGPL": ["1.0", "3.0"],
+}
+
+
+def later_alternatives(lid: str) -> list[str]:
+    """For X-or-later: the concrete licences the recipient may choose (same version and later)."""
+    p = gnu_parts(lid)
+    if not p or p[2] != "or-later":
+        return []
+    fam, ver, _ = p
+    versions = LATER_VERSIONS.get(fam, [])
+    if ver not in versions:
+        return []
+    out = []
+    for v in versions[versions.index(ver) :]:
+        out.append(f"{fam}-{v}-only")
+    # LGPL-2.x explicitly allows conversion to GPL-2.0 or later (LGPL-2.1 section 3)
+    if fam == "LGPL":
+        out.extend(["GPL-2.0-only", "GPL-3.0-only"])
+    return out

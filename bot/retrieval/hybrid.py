@@ -1,0 +1,84 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 (jieba tokens), fused by reciprocal rank fusion.
+
+Each channel recalls a wide candidate set (settings.candidates, 50 by default), so asking for a
+different k never reorders the head of the list. Out-of-force documents are moved below the in-force
+documents of the same kind that also match.
+"""
+
+from __future__ import annotations
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from bot.retrieval.knowledge import KnowledgeBase
+from bot.retrieval.tokenize import tokenize
+from bot.types import Hit
+
+RRF_K = 60
+
+
+class HybridSearcher:
+    """The Searcher port over a KnowledgeBase."""
+
+    def __init__(self, knowledge: KnowledgeBase, candidates: int = 50, dense_weight: float = 1.0,
+                 sparse_weight: float = 1.0) -> None:
+        self.knowledge = knowledge
+        self.candidates = candidates
+        self.dense_weight = dense_weight
+        self.sparse_weight = sparse_weight
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        return self.search_all(query)[:k]
+
+    def search_all(self, query: str, vector: list[float] | None = None) -> list[Hit]:
+        """All fused candidates, best first."""
+        dense = self.knowledge.dense(query, self.candidates, vector)
+        sparse = self.knowledge.sparse(tokenize(query), self.candidates)
+        hits: dict[str, Hit] = {}
+        for rank, (passage, similarity) in enumerate(dense):
+            hit = hits.setdefault(passage.id, Hit(passage=passage, score=0.0))
+            hit.dense_score = similarity
+            hit.score += self.dense_weight / (RRF_K + rank + 1)
+        for rank, (passage, score) in enumerate(sparse):
+            hit = hits.setdefault(passage.id, Hit(passage=passage, score=0.0))
+            hit.bm25_score = score
+            hit.score += self.sparse_weight / (RRF_K + rank + 1)
+        ranked = sorted(hits.values(), key=lambda h: (-h.score, h.passage.id))
+        return demote_out_of_force(ranked)
+
+
+def demote_out_of_force(hits: list[Hit]) -> list[Hit]:
+    """Within each kind, in-force documents come before expired or superseded ones."""
+    last_in_force: dict[str, int] = {}
+    for i, hit in enumerate(hits):
+        if hit.passage.status == "in_force":
+            last_in_force[hit.passage.kind] = i
+    moved: dict[str, list[Hit]] = {}
+    out: list[Hit] = []
+    for i, hit in enumerate(hits):
+        kind = hit.passage.kind
+        if hit.passage.status != "in_force" and last_in_force.get(kind, -1) > i:
+            moved.setdefault(kind, []).append(hit)
+            continue
+        out.append(hit)
+        if last_in_force.get(kind) == i:
+            out.extend(moved.pop(kind, []))
+    return out
+
+
+class HybridRetriever(BaseRetriever):
+    """The same search as a langchain retriever, for chains that expect one."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    searcher: HybridSearcher
+    k: int = 5
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(page_content=h.passage.text, id=h.passage.id,
+                     metadata={"title": h.passage.title, "section": h.passage.section, "score": h.score,
+                               "doc_id": h.passage.doc_id, "url": h.passage.url})
+            for h in self.searcher.search(query, self.k)
+        ]
