@@ -14,7 +14,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.loaders import LoadedDocument
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 MAX_CHARS = {"zh": 600, "en": 1400}
 OVERLAP = {"zh": 60, "en": 150}
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", ". ", "! ", "? ", "; ", "，", ", ", " ", ""]
@@ -45,11 +45,14 @@ def _short_title(line: str, limit: int = 40) -> str:
     return head if len(head) <= limit else head[:limit].rstrip() + "…"
 
 
-def detect_heading(line: str) -> _Heading | None:
+MARKDOWN_FORMATS = {"md", "markdown", "docx", "html", "htm"}
+
+
+def detect_heading(line: str, markdown: bool = True) -> _Heading | None:
     stripped = line.strip()
     if not stripped:
         return None
-    if m := re.match(r"^(#{1,6})\s+(.+?)\s*#*$", stripped):
+    if markdown and (m := re.match(r"^(#{1,6})\s+(.+?)\s*#*$", stripped)):
         return _Heading(len(m.group(1)), m.group(2).strip(), True)
     if m := re.match(rf"^第[{_CN_NUM}\d]+章\s*(.*)$", stripped):
         return _Heading(7, _short_title(stripped), len(stripped) <= 30)
@@ -74,7 +77,7 @@ def detect_heading(line: str) -> _Heading | None:
     return None
 
 
-def _sections(text: str) -> list[tuple[list[str], str]]:
+def _sections(text: str, markdown: bool) -> list[tuple[list[str], str]]:
     """(section path, body) pairs in document order."""
     stack: list[_Heading] = []
     out: list[tuple[list[str], str]] = []
@@ -87,7 +90,7 @@ def _sections(text: str) -> list[tuple[list[str], str]]:
         body.clear()
 
     for line in text.split("\n"):
-        heading = detect_heading(line)
+        heading = detect_heading(line, markdown)
         if heading is None:
             body.append(line)
             continue
@@ -115,7 +118,8 @@ def chunk_document(document: LoadedDocument, title: str) -> list[Chunk]:
     limit = MAX_CHARS.get(lang, 1000)
     splitter = _splitter(lang)
     chunks: list[Chunk] = []
-    for path, body in _sections(document.text):
+    markdown = str(document.metadata.get("format", "md")) in MARKDOWN_FORMATS
+    for path, body in _sections(document.text, markdown):
         if path and _same_title(path[0], title):
             path = path[1:]  # the document title is cited anyway
         section = " > ".join(path)

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.documents import describe_document, document_aspects
-from bot.answering.extractive import ExtractiveComposer, SentenceVectors, weighted_overlap
+from bot.answering.extractive import ExtractiveComposer, QueryGroups, SentenceVectors, weighted_overlap
 from bot.answering.gate import Relevance
 from bot.answering.prompts import render
 from bot.answering.text import question_language
 from bot.errors import LicenseError
-from bot.retrieval.glossary import expand
+from bot.retrieval.glossary import other_places, query_groups
 from bot.retrieval.hybrid import HybridSearcher
 from bot.retrieval.knowledge import KnowledgeBase
 from bot.retrieval.tokenize import tokenize
@@ -36,9 +36,10 @@ RESULT_HITS = 10
 @dataclass
 class Retrieval:
     hits: list[Hit]
-    query_tokens: set[str]
+    groups: QueryGroups
     vector: list[float]
     relevance: Relevance
+    other_places: set[str]
 
 
 class RetrievalAssistant:
@@ -123,13 +124,27 @@ class RetrievalAssistant:
     # --- retrieval-backed answers --------------------------------------------------------------
     def retrieve(self, text: str) -> Retrieval:
         vector = self.embeddings.embed_query(text)
-        hits = self.searcher.search_all(text, vector)[:RESULT_HITS]
-        query_tokens = set(tokenize(text)) | set(expand(text))
+        groups = query_groups(text)
+        terms = list(dict.fromkeys(t for token, equivalents in groups for t in [token, *sorted(equivalents)]))
+        hits = self._with_faq_clauses(self.searcher.search_all(text, vector, terms)[:RESULT_HITS])
         top = hits[:TOP_FOR_GATE]
         dense = max((h.dense_score or 0.0 for h in top), default=0.0)
-        coverage = max((weighted_overlap(query_tokens, _passage_tokens(h.passage), self._idf) for h in top),
-                       default=0.0)
-        return Retrieval(hits, query_tokens, vector, Relevance(dense, coverage))
+        top_tokens = [_passage_tokens(h.passage) for h in top]
+        coverage = max((weighted_overlap(groups, tokens, self._idf) for tokens in top_tokens), default=0.0)
+        places = {p for p in other_places(text, [t for t, _ in groups])
+                  if not any(p in tokens for tokens in top_tokens)}
+        return Retrieval(hits, groups, vector, Relevance(dense, coverage), places)
+
+    def _with_faq_clauses(self, hits: list[Hit]) -> list[Hit]:
+        """A FAQ entry that matches stands for the clause it rests on: put that clause right before it."""
+        out: dict[str, Hit] = {}
+        for hit in hits:
+            source = hit.passage.extra.get("faq_source")
+            if source:
+                for clause in self._clause_passages(source):
+                    out.setdefault(clause.id, Hit(passage=clause, score=hit.score))
+            out.setdefault(hit.passage.id, hit)
+        return list(out.values())
 
     def _answer(self, text: str, lang: str) -> Answer:
         retrieval = self.retrieve(text)
@@ -138,8 +153,9 @@ class RetrievalAssistant:
             answer = self._document_answer(retrieval, aspects, lang)
             if answer:
                 return answer
-        if not retrieval.hits or not retrieval.relevance.passes:
-            log.info("refused", extra={"relevance": retrieval.relevance.as_dict()})
+        if not retrieval.hits or not retrieval.relevance.passes or retrieval.other_places:
+            log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
+                                       "other_places": sorted(retrieval.other_places)})
             return self.refusal(lang)
         return self._faq_answer(text, retrieval, lang) or self._extractive_answer(text, retrieval, lang)
 
@@ -176,7 +192,7 @@ class RetrievalAssistant:
 
     def _extractive_answer(self, text: str, retrieval: Retrieval, lang: str) -> Answer:
         hits = retrieval.hits
-        extract = self.composer.extract(text, retrieval.query_tokens, retrieval.vector, hits)
+        extract = self.composer.extract(text, retrieval.groups, retrieval.vector, hits)
         if not extract.sentences:
             return self.refusal(lang)
         order = extract.cited_hits + [i for i in range(len(hits)) if i not in extract.cited_hits]

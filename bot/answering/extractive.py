@@ -74,12 +74,15 @@ class SentenceVectors:
             self.vectors(list(sentences[start:start + 256]))
 
 
-def weighted_overlap(query_tokens: set[str], text_tokens: set[str], idf: Callable[[str], float]) -> float:
-    """Share of the question's IDF weight found in a text (0..1)."""
-    total = sum(idf(t) for t in query_tokens)
+QueryGroups = list[tuple[str, frozenset[str]]]
+
+
+def weighted_overlap(groups: QueryGroups, text_tokens: set[str], idf: Callable[[str], float]) -> float:
+    """Share of the question's IDF weight found in a text (0..1); a token counts if any equivalent is there."""
+    total = sum(idf(token) for token, _ in groups)
     if total <= 0:
         return 0.0
-    return sum(idf(t) for t in query_tokens & text_tokens) / total
+    return sum(idf(token) for token, terms in groups if terms & text_tokens) / total
 
 
 class ExtractiveComposer:
@@ -90,13 +93,14 @@ class ExtractiveComposer:
     def candidates(self, hits: list[Hit]) -> list[Candidate]:
         out = []
         for hit_index, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
-            for position, sentence in enumerate(split_sentences(hit.passage.text)):
+            text = hit.passage.extra.get("faq_answer") or hit.passage.text  # a FAQ's answer, not its question
+            for position, sentence in enumerate(split_sentences(text)):
                 sentence = clean_sentence(sentence)
                 if len(sentence) >= 6 and not _is_heading(sentence, hit.passage.section):
                     out.append(Candidate(hit_index, position, sentence))
         return out
 
-    def extract(self, question: str, query_tokens: set[str], query_vector: Sequence[float],
+    def extract(self, question: str, groups: QueryGroups, query_vector: Sequence[float],
                 hits: list[Hit]) -> Extract:
         candidates = self.candidates(hits)
         if not candidates:
@@ -105,7 +109,7 @@ class ExtractiveComposer:
         similarity = vectors @ np.asarray(query_vector, dtype=np.float32)
         counting = bool(_COUNT_QUESTION.search(question))
         for candidate, sim in zip(candidates, similarity, strict=True):
-            lexical = weighted_overlap(query_tokens, set(tokenize(candidate.text)), self.idf)
+            lexical = weighted_overlap(groups, set(tokenize(candidate.text)), self.idf)
             candidate.score = 0.5 * lexical + 0.5 * float(sim) + RANK_PRIOR[min(candidate.hit_index, 2)]
             if counting and re.search(r"\d|[一二三四五六七八九十百]+[个项家]", candidate.text):
                 candidate.score += 0.1

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # calibrated values (see bench/README.md, "Relevance gate")
-MIN_DENSE = 0.30        # below this the passages are about something else, whatever the words
-MIN_COVERAGE = 0.34     # share of the question's weighted vocabulary found in the best passages
-STRONG_DENSE = 0.52     # above this a match counts even with little word overlap (paraphrases, English)
+MIN_DENSE = 0.20          # below this the passages are about something else, whatever the words
+COVERAGE_WEIGHT = 0.5     # relevance = dense + COVERAGE_WEIGHT * coverage
+THRESHOLD = 0.70          # midway between the lowest in-scope and the highest off-topic score
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,12 @@ class Relevance:
     coverage: float
 
     @property
+    def score(self) -> float:
+        return self.dense + COVERAGE_WEIGHT * self.coverage
+
+    @property
     def passes(self) -> bool:
-        if self.dense < MIN_DENSE:
-            return False
-        return self.coverage >= MIN_COVERAGE or self.dense >= STRONG_DENSE
+        return self.dense >= MIN_DENSE and self.score >= THRESHOLD
 
     def as_dict(self) -> dict[str, float]:
-        return {"dense": round(self.dense, 3), "coverage": round(self.coverage, 3)}
+        return {"dense": round(self.dense, 3), "coverage": round(self.coverage, 3), "score": round(self.score, 3)}

@@ -10,7 +10,12 @@ from bot.errors import ConfigError
 from bot.settings import PROJECT_ROOT
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
-REQUIRED = {"refusal": {"contact"}}
+REQUIRED = {
+    "refusal": {"contact"},
+    "system": set(),
+    "answer": {"question", "passages"},
+    "condense": {"history", "question"},
+}
 
 
 @lru_cache(maxsize=64)

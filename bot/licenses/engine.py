@@ -176,6 +176,7 @@ class LicenseEngine:
         self.catalog = LicenseCatalog(self.data_dir)
         self.rules = RuleSet(self.data_dir)
         self.obligations = Obligations(self.data_dir / "finos-oslc-handbook")
+        self.catalog.popular |= {n for n in self.rules.osadl_names if " WITH " not in n}
         for name in sorted(self.rules.osadl_names):
             if " WITH " not in name and not self.catalog.is_known(name):
                 self.catalog.add_extra(name, name)
@@ -277,6 +278,8 @@ class LicenseEngine:
             LicenseReference(title="OSADL open-source licence compatibility matrix", url=OSADL_URL)
         ]
         conditions = _dedupe(r.conditions) if r.verdict != "incompatible" else []
+        # "choose the X branch" first, then the rest in the order found
+        conditions.sort(key=lambda c: not c.startswith("选择 "))
         return LicenseCheck(
             verdict=r.verdict,  # type: ignore[arg-type]
             inbound=str(in_node),
@@ -677,7 +680,10 @@ class LicenseEngine:
                     f"{i} is permissive and allows its code in works under any terms, including restrictive non-open-source licences such as {o}; keep the {i} notices.",
                     i,
                     obl,
-                    [*refs, LicenseReference(title="Open Source Definition", url="https://opensource.org/osd")],
+                    [
+                        *refs,
+                        LicenseReference(title="Open Source Definition", url="https://opensource.org/osd"),
+                    ],
                 )
             if co in COPYLEFT and simple:
                 return _R(
@@ -773,11 +779,15 @@ class LicenseEngine:
                     ],
                     [exc_ref, self._license_ref(inb.license)],
                 )
-        table = self.rules.proprietary.get(cat) or self.rules.proprietary["unclassified"]
+        table = (
+            self.rules.proprietary_rules_for(inb.license)
+            or self.rules.proprietary.get(cat)
+            or self.rules.proprietary["unclassified"]
+        )
         rule = table.get(u) or table.get("default") or self.rules.proprietary["unclassified"]["default"]
         verdict = rule["verdict"]
         conds = list(rule.get("conditions") or [])
-        if verdict != "incompatible":
+        if verdict in ("compatible", "conditional"):
             conds += self._obligations(inb, u)
         mode_zh = {
             "binary": "分发二进制",

@@ -113,6 +113,19 @@ def shingles(tokens: list[str]) -> frozenset[int]:
     return frozenset(hash(pair) for pair in pairwise(tokens))
 
 
+_END_OF_TERMS = ("end", "of", "terms", "and", "conditions")
+
+
+def _end_of_terms(tokens: list[str]) -> list[str] | None:
+    """Tokens up to and including "END OF TERMS AND CONDITIONS", if that leaves most of the text."""
+    n = len(_END_OF_TERMS)
+    for k in range(len(tokens) - n, -1, -1):
+        if tuple(tokens[k : k + n]) == _END_OF_TERMS:
+            cut = tokens[: k + n]
+            return cut if 0.5 * len(tokens) <= len(cut) < len(tokens) - 20 else None
+    return None
+
+
 def _preference(lid: str, deprecated: bool) -> tuple:
     # among identical texts prefer current ids, then "-only", then the shortest id
     return (deprecated, "+" in lid, not lid.endswith("-only"), len(lid), lid)
@@ -125,20 +138,28 @@ class LicenseIdentifier:
         self.refs: list[tuple[str, frozenset[int]]] = []  # (id, bigrams) one per distinct text
         self.twins: dict[str, list[str]] = {}  # id -> other ids with the same normalised text
         groups: dict[frozenset[int], list[str]] = {}
+        optional_cut: dict[str, frozenset[int]] = {}
         if self.texts_dir.is_dir():
             for path in sorted(self.texts_dir.glob("*.txt")):
                 try:
                     text = path.read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     continue
-                sh = shingles(normalize_tokens(text))
+                tokens = normalize_tokens(text)
+                sh = shingles(tokens)
                 if len(sh) < 3:
                     continue
                 groups.setdefault(sh, []).append(path.stem)
+                # SPDX treats trailing "how to apply" appendices as optional: index the text without them too
+                cut = _end_of_terms(tokens)
+                if cut:
+                    optional_cut[path.stem] = shingles(cut)
         for sh, ids in groups.items():
             ids.sort(key=lambda x: _preference(x, self._deprecated(x)))
             self.refs.append((ids[0], sh))
             self.twins[ids[0]] = ids[1:]
+            if ids[0] in optional_cut:
+                self.refs.append((ids[0], optional_cut[ids[0]]))
         self.refs.sort(key=lambda r: len(r[1]))
         self._sizes = [len(r[1]) for r in self.refs]
 
@@ -172,7 +193,19 @@ class LicenseIdentifier:
             if inter == 0:
                 continue
             scored.append((2 * inter / (n + m), lid))
-        scored.sort(reverse=True)
+        best_by_id: dict[str, float] = {}
+        for score, lid in scored:
+            if score > best_by_id.get(lid, -1.0):
+                best_by_id[lid] = score
+        scored = sorted(((sc, lid) for lid, sc in best_by_id.items()), reverse=True)
+        if scored:
+            # a deprecated id (GPL-3.0+) whose text is a near-copy of a current one: prefer the current id
+            top = scored[0][0]
+            if self._deprecated(scored[0][1]):
+                near = [x for x in scored[1:] if x[0] >= top - 0.01 and not self._deprecated(x[1])]
+                if near:
+                    scored.remove(near[0])
+                    scored.insert(0, near[0])
         cands: list[IdentifyCandidate] = []
         for score, lid in scored[:5]:
             cands.append(IdentifyCandidate(id=lid, name=self._name(lid), score=round(score, 4)))

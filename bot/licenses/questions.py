@@ -114,13 +114,14 @@ _PROPRIETARY_RE = re.compile(
     r"(?:商业)?闭源(?:的)?(?:商业|商用)?(?:软件|项目|产品|程序|代码|应用|系统)?|专有软件|私有软件|商业软件|商用软件|商业产品|商用产品|"
     r"商用|商业用途|商业使用|"
     r"(?:a\s+|my\s+|our\s+)?(?:closed[\s-]?source|proprietary)(?:\s+commercial)?(?:\s+(?:software|product|application|app|project|program|codebase|code|firmware|binary))?|"
+    r"(?:a\s+|my\s+|our\s+)?saas(?:\s+(?:product|service|application|app|platform|offering))?|saas\s*(?:产品|服务|平台|应用)|"
     r"(?:a\s+|my\s+|our\s+)?commercial(?:ly)?(?:\s+closed[\s-]?source)?(?:\s+(?:software|product|application|app|project|program|codebase|use|binary|firmware))?",
     re.IGNORECASE,
 )
 
 _PROJECT_WORDS = (
     r"(?:项目|工程|程序|软件|产品|作品|应用|系统|仓库|代码库|固件|project|program|programme|product|application|app\b|"
-    r"codebase|code\s+base|software|work\b|repo\b|repository|firmware|distribution)"
+    r"codebase|code\s+base|software|work\b|repo\b|repository|firmware|distribution|saas|service|服务|平台)"
 )
 _CODE_WORDS = (
     r"(?:代码|源码|源代码|库|类库|组件|依赖|模块|包|插件|框架|片段|文件|code|library|libraries|lib\b|dependency|dependencies|"
@@ -149,7 +150,8 @@ _CUE = re.compile(
     r"可以(?:把|将|在|放|加|拿)|能(?:把|将|在|放|加|拿)|使用|调用|依赖|包含|打包|分发|商用|复制|移植|引用|可以吗|行吗|行不行|可行|是否可以|[里中内]用|用一个|用了|"
     r"\b(?:use|uses|used|using|include|includes|included|including|ship|shipping|bundle|bundling|combine|combined|combining|"
     r"link|linked|linking|incorporate|incorporating|embed|embedding|put|go|goes|mix|mixing|depend|depends|import|vendor|"
-    r"allowed|permitted|allow|relicen[cs]e|distribute|distributing|copy|copying|merge|merging|add|adding|pull)\b",
+    r"allowed|permitted|allow|distribute|distributing|copy|copying|merge|merging|add|adding|pull|together)\b|"
+    r"\brelicen[cs]\w*|一起用|一起使用|混合使用|共用|搭配|同时使用",
     re.IGNORECASE,
 )
 _STRONG_CUE = re.compile(
@@ -162,6 +164,8 @@ _NEGATIVE = re.compile(
     r"what\s+does|what\s+is|mean\b|meaning|讲什么|什么意思|含义|要求什么|规定了什么|有什么要求|是什么",
     re.IGNORECASE,
 )
+_CLOSED = re.compile(r"闭源|专有|私有|closed|proprietary", re.IGNORECASE)
+_JOINED = re.compile(r"^\s*(?:and|&|和|与|及|跟|以及|同|,|，|、)\s*$", re.IGNORECASE)
 _USE_PATTERNS = [
     (
         "saas",
@@ -296,8 +300,31 @@ def _role_score(text: str, m: _Mention) -> int:
     return score
 
 
+_VERSIONLESS = re.compile(
+    r"(?<![A-Za-z0-9.+\-])(?:GNU\s+)?(?:GPL|LGPL|BSD|GFDL)(?![A-Za-z0-9.+\-])", re.IGNORECASE
+)
+
+
+def _raise_if_versionless(t: str, mentions: list[_Mention], eng: LicenseEngine) -> None:
+    """A compatibility question naming "GPL" / "BSD" without a version: ask which one instead of guessing."""
+    if len(mentions) != 1 or not (_CUE.search(t) or _STRONG_CUE.search(t)) or _NEGATIVE.search(t):
+        return
+    m = mentions[0]
+    for amb in _VERSIONLESS.finditer(t):
+        if amb.end() <= m.start or amb.start() >= m.end:
+            word = amb.group(0)
+            raise LicenseError(
+                f"“{word}”没有写明版本，无法判断兼容性 / '{word}' does not name a version, so compatibility "
+                "cannot be decided",
+                eng.catalog.suggestions(word),
+            )
+
+
 def parse_license_question(text: str, engine: LicenseEngine | None = None) -> LicenseQuery | None:
-    """A compatibility question -> LicenseQuery(inbound, outbound, use); anything else -> None."""
+    """A compatibility question -> LicenseQuery(inbound, outbound, use); anything else -> None.
+
+    Raises LicenseError (with suggestions) only for a compatibility question whose second licence is
+    named without a version ("GPL 的代码能用在 MIT 项目里吗？"), instead of guessing the version."""
     if not text or not isinstance(text, str) or len(text) > 2000:
         return None
     eng = engine or _default_engine()
@@ -315,16 +342,32 @@ def parse_license_question(text: str, engine: LicenseEngine | None = None) -> Li
         if uniq and uniq[-1].value == m.value and m.start - uniq[-1].end <= 3:
             continue
         uniq.append(m)
-    mentions = uniq
+    # "my Apache-2.0 SaaS" / "MIT 商业软件": a licence right before a product word names the product's licence
+    kept: list[_Mention] = []
+    for m in uniq:
+        if (
+            m.value == PROPRIETARY
+            and kept
+            and kept[-1].value != PROPRIETARY
+            and m.start - kept[-1].end <= 2
+            and not _CLOSED.search(t[m.start : m.end])
+        ):
+            continue
+        kept.append(m)
+    mentions = kept
     if len(mentions) < 2:
+        _raise_if_versionless(t, mentions, eng)
         return None
-    if not _CUE.search(t):
+    if not _CUE.search(t) and not _STRONG_CUE.search(t):
         return None
     if _NEGATIVE.search(t) and not _STRONG_CUE.search(t):
         return None
     scores = [_role_score(t, m) for m in mentions]
     if len(mentions) == 2:
         a, b = mentions
+        if _JOINED.match(t[a.end : b.start]) and a.value != PROPRIETARY and b.value != PROPRIETARY:
+            # "A and B code" / "A 和 B 兼容吗": the words around describe both; keep the sentence order
+            scores = [0, 0]
         if scores[0] > scores[1]:
             inbound, outbound = b, a
         else:

@@ -8,6 +8,7 @@ checklist statement, insufficient information ...); all answer text is written b
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from dataclasses import dataclass, field
@@ -166,6 +167,9 @@ class RuleSet:
 
         prop = load_yaml_text((data_dir / "proprietary.yaml").read_text(encoding="utf-8"))
         self.proprietary: dict[str, dict[str, dict]] = prop["rules"]
+        self.proprietary_by_license: list[tuple[list[str], dict[str, dict]]] = [
+            (list(entry["ids"]), entry["rules"]) for entry in prop.get("by_license") or []
+        ]
 
         exc = load_yaml_text((data_dir / "exceptions.yaml").read_text(encoding="utf-8"))
         self.exceptions: dict[str, dict] = exc.get("exceptions") or {}
@@ -173,6 +177,12 @@ class RuleSet:
     # ------------------------------------------------------------------ lookups
     def osadl_pair(self, inbound: str, outbound: str) -> OsadlPair | None:
         return self.osadl.get((inbound, outbound))
+
+    def proprietary_rules_for(self, lid: str) -> dict[str, dict] | None:
+        for patterns, rules in self.proprietary_by_license:
+            if any(fnmatch.fnmatchcase(lid, p) for p in patterns):
+                return rules
+        return None
 
     def osadl_name(self, lid: str) -> str | None:
         return self.osadl_lower.get(lid.lower())

@@ -224,6 +224,8 @@ class LicenseCatalog:
         self._exc_squash: dict[str, str] = {}
         self._build_indexes()
         self._licensing = get_spdx_licensing()
+        # ids people use most (alias targets; the engine adds the OSADL licences): ranked first in suggestions
+        self.popular: set[str] = set(self._alias_targets)
         self._parse_cache: dict[str, tuple[Node, tuple[str, ...]]] = {}
 
     # ------------------------------------------------------------------ loading
@@ -290,6 +292,7 @@ class LicenseCatalog:
 
         for lid, meta in self.licenses.items():
             add(lid, lid, 3 if meta.deprecated else 0)
+        self._alias_targets = set(aliases)
         for target, names in aliases.items():
             for n in names:
                 add(n, target, 1)
@@ -330,7 +333,8 @@ class LicenseCatalog:
             for key, lid in self._squash.items():
                 if key.startswith(sq) and lid not in out and not self.licenses[lid].deprecated:
                     out.append(lid)
-        out.sort(key=lambda x: (len(x), x))
+        low = text.lower()
+        out.sort(key=lambda x: (not x.lower().startswith(low), x not in self.popular, len(x), x))
         out = out[:n]
         for m in difflib.get_close_matches(text.lower(), list(pool), n=n, cutoff=0.6):
             if pool[m] not in out:
@@ -439,9 +443,9 @@ class LicenseCatalog:
     # ------------------------------------------------------------------ expressions
     def parse(self, expression: str) -> tuple[Node, list[str]]:
         """An SPDX expression or a common name -> (tree, notes). Raises LicenseError."""
-        if isinstance(expression, str) and expression in self._parse_cache:
-            node, notes = self._parse_cache[expression]
-            return node, list(notes)
+        cached = self._parse_cache.get(expression) if isinstance(expression, str) else None
+        if cached is not None:
+            return cached[0], list(cached[1])
         node, notes = self._parse(expression)
         if len(self._parse_cache) > 4096:
             self._parse_cache.clear()

@@ -57,3 +57,67 @@ def expand(question: str) -> list[str]:
     for word in words:
         out.extend(GLOSSARY.get(word, []))
     return out
+
+
+# Everyday Chinese -> the vocabulary of policy documents (query side only).
+SYNONYMS_ZH: dict[str, list[str]] = {
+    "公司": ["企业"], "企业家": ["企业"], "单位": ["企业", "机构"], "扶持": ["支持"], "帮扶": ["支持"],
+    "优惠": ["支持", "优惠政策"], "好处": ["支持"], "奖励": ["支持"], "补助": ["补贴", "支持"],
+    "钱": ["资金"], "经费": ["资金"], "资助": ["资金", "支持"], "贷款": ["金融"], "融资": ["金融", "投资"],
+    "孩子": ["子女"], "小孩": ["子女"], "上学": ["入学"], "读书": ["入学"], "看病": ["医疗"], "就医": ["医疗"],
+    "买房": ["住房"], "租房": ["住房"], "房子": ["住房"], "房补": ["住房补贴"], "个税": ["个税减免"],
+    "交税": ["税收"], "税": ["税收", "个税"], "减税": ["税收", "减免"], "免税": ["减免"],
+    "ipo": ["上市"], "上市公司": ["上市"], "挂牌": ["上市"], "程序员": ["开发者"], "码农": ["开发者"],
+    "开发人员": ["开发者"], "工程师": ["开发者", "人才"], "专家": ["人才"], "人才政策": ["人才"],
+    "大学": ["高校"], "学校": ["高校", "学院"], "老师": ["教师"], "大学生": ["学生"], "实习": ["实习实训"],
+    "会议": ["展会", "论坛"], "大会": ["展会", "论坛"], "峰会": ["论坛"], "比赛": ["大赛"], "竞赛": ["大赛"],
+    "活动": ["会展赛"], "场地": ["办会场地"], "采购": ["推荐目录", "源创优品库"], "政府采购": ["推荐目录"],
+    "目录": ["推荐目录"], "产品库": ["源创优品库"], "申请": ["支持"], "招商": ["招商"],
+    "引进": ["引进"], "社群": ["社区"], "联盟": ["产业联盟"], "平台": ["公共服务平台"], "标准化": ["标准"],
+    "规范": ["标准"], "宣传": ["宣传"], "文化": ["开源文化"], "目标": ["行动目标"], "计划": ["行动计划"],
+    "政策": ["支持"], "市里": ["南京市"], "南京": ["南京市"], "市政府": ["南京市"],
+}
+
+# Places other than Nanjing/Jiangsu: the knowledge base holds Nanjing's policy only.
+OTHER_PLACES = frozenset(
+    """北京 上海 天津 重庆 广州 深圳 杭州 苏州 无锡 常州 扬州 镇江 南通 徐州 盐城 淮安 连云港 泰州 宿迁 合肥 武汉 长沙 成都
+    西安 郑州 济南 青岛 沈阳 大连 长春 哈尔滨 石家庄 太原 呼和浩特 南昌 福州 厦门 南宁 海口 贵阳 昆明 拉萨 兰州 西宁 银川
+    乌鲁木齐 宁波 温州 东莞 佛山 珠海 香港 澳门 台湾 台北 浙江 广东 山东 河南 河北 湖北 湖南 四川 陕西 福建 安徽 江西
+    辽宁 吉林 黑龙江 山西 云南 贵州 广西 海南 甘肃 青海 宁夏 新疆 西藏 内蒙古 雄安""".split()
+)
+OTHER_PLACES_EN = frozenset(
+    """beijing shanghai tianjin chongqing guangzhou shenzhen hangzhou suzhou wuxi changzhou hefei wuhan changsha
+    chengdu xian xi'an zhengzhou jinan qingdao shenyang dalian xiamen fuzhou ningbo zhejiang guangdong shandong
+    sichuan fujian anhui hubei hunan""".split()
+)
+
+
+def expand_zh(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        out.extend(SYNONYMS_ZH.get(token, []))
+    return out
+
+
+def other_places(question: str, tokens: list[str]) -> set[str]:
+    """Places outside Nanjing that a question names."""
+    found = {t for t in tokens if t in OTHER_PLACES}
+    found |= {w for w in _WORD.findall(question.lower()) if w in OTHER_PLACES_EN}
+    return found
+
+
+def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
+    """Each token of a question with the document-vocabulary terms that express the same thing."""
+    from bot.retrieval.tokenize import tokenize
+
+    groups: dict[str, set[str]] = {}
+    for token in tokenize(question):
+        groups.setdefault(token, {token}).update(SYNONYMS_ZH.get(token, []))
+        for chinese in GLOSSARY.get(token, []):
+            groups[token].update(tokenize(chinese) + [chinese])
+    return [(token, frozenset(terms)) for token, terms in groups.items()]
+
+
+def query_terms(question: str) -> list[str]:
+    """Search terms of a question: its own tokens plus their document-vocabulary equivalents."""
+    return list(dict.fromkeys(t for token, terms in query_groups(question) for t in [token, *sorted(terms)]))

@@ -13,7 +13,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from bot.retrieval.knowledge import KnowledgeBase
-from bot.retrieval.tokenize import tokenize
+from bot.retrieval.glossary import query_terms
 from bot.types import Hit
 
 RRF_K = 60
@@ -32,10 +32,10 @@ class HybridSearcher:
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.search_all(query)[:k]
 
-    def search_all(self, query: str, vector: list[float] | None = None) -> list[Hit]:
+    def search_all(self, query: str, vector: list[float] | None = None, terms: list[str] | None = None) -> list[Hit]:
         """All fused candidates, best first."""
         dense = self.knowledge.dense(query, self.candidates, vector)
-        sparse = self.knowledge.sparse(tokenize(query), self.candidates)
+        sparse = self.knowledge.sparse(terms if terms is not None else query_terms(query), self.candidates)
         hits: dict[str, Hit] = {}
         for rank, (passage, similarity) in enumerate(dense):
             hit = hits.setdefault(passage.id, Hit(passage=passage, score=0.0))

@@ -18,11 +18,12 @@ from typing import Any
 from bot.errors import KnowledgeError
 from bot.retrieval.bm25 import BM25Index
 from bot.retrieval.chroma_index import ChromaIndex, StoredChunk
+from bot.retrieval.tokenize import tokenize, tokenizer_version
 from bot.types import Passage
 
 log = logging.getLogger("yuanbot.knowledge")
 
-PASSAGE_FIELDS = {"title", "section", "kind", "url", "status", "lang", "doc_id", "doc_hash", "chunk"}
+PASSAGE_FIELDS = {"title", "section", "kind", "url", "status", "lang", "doc_id", "doc_hash", "chunk", "tok_v"}
 
 
 def effective_status(meta: dict[str, Any], today: date | None = None) -> str:
@@ -83,6 +84,11 @@ class KnowledgeBase:
         chunks = [c for c in self.index.all_chunks()
                   if manifest.get(str(c.metadata.get("doc_id")), {}).get("hash") == c.metadata.get("doc_hash")]
         chunks.sort(key=lambda c: c.id)
+        version = tokenizer_version()
+        for chunk in chunks:  # stored tokens from an older dictionary are recomputed
+            if chunk.metadata.get("tok_v") != version:
+                meta = chunk.metadata
+                meta["tokens"] = " ".join(tokenize(f"{meta.get('title', '')} {meta.get('section', '')} {chunk.text}"))
         passages = [to_passage(c) for c in chunks]
         bm25 = BM25Index([str(c.metadata.get("tokens", "")).split() for c in chunks])
         snapshot = Snapshot(generation, manifest, passages, {p.id: i for i, p in enumerate(passages)}, bm25,

@@ -19,12 +19,21 @@ _SPLIT = re.compile(r"[_/-]+")
 
 STOPWORDS = frozenset(
     """的 了 和 与 及 或 等 是 在 为 对 将 把 被 由 从 以 于 其 之 也 都 而 并 就 可 能 会 要 有 这 那 个 哪些 什么 怎么 如何
-    吗 呢 吧 啊 我 我们 你 你们 他 她 它 他们 一个 一些 一下 请问 是否 可以 哪 多少 几 方面 相关
+    吗 呢 吧 啊 想 请 问 我 我们 你 你们 他 她 它 他们 一个 一些 一下 请问 是否 可以 哪 多少 几 方面 相关
     a an and are as at be by can do does for from has have how i if in is it its me my of on or our so that the
     their them then there these this to was we what when where which who why will with you your""".split()
 )
 
 _init_lock = threading.Lock()
+TOKENIZER_REVISION = "1"
+
+
+@lru_cache(maxsize=1)
+def tokenizer_version() -> str:
+    """Changes when the tokenizer or its dictionary does, so stored tokens can be recomputed."""
+    import hashlib
+
+    return hashlib.sha256(TOKENIZER_REVISION.encode() + USER_DICT.read_bytes()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +58,7 @@ def tokenize(text: str) -> list[str]:
             tokens.extend(t for t in jieba.cut_for_search(run) if t not in STOPWORDS)
             continue
         word = run.lower().rstrip(".-_/")
-        if not word or word in STOPWORDS:
+        if not word or word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
             continue
         tokens.append(word)
         parts = [p for p in _SPLIT.split(word) if p]

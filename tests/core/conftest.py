@@ -100,3 +100,40 @@ def chroma_server(tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture(scope="module")
+def small_kb(tmp_path_factory, embeddings):
+    """A built index over the action plan, a licence text, the standards' checklist and a FAQ file (per module)."""
+    from bot.retrieval.hybrid import HybridSearcher
+    from bot.retrieval.knowledge import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("kb") / "knowledge"
+    for relative in ("policy/nanjing-open-source-action-plan-2023-2025.md", "licenses/texts/MIT.txt",
+                     "licenses/texts/GPL-3.0-only.txt",
+                     "standards/openchain-checklists/ISO-IEC-5230-zh-Hans-iso-5230-2020-Self-Certification-Checklist.md"):
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(KNOWLEDGE / relative, target)
+    (root / "faq").mkdir()
+    (root / "faq" / "policy.yaml").write_text(
+        "- question: 开源人才能享受哪些住房方面的支持？\n"
+        "  answer: 行动计划提出将开源人才纳入南京市高层次人才类目，在个税减免、住房补贴、子女入学、医疗保障等方面给予支持。\n"
+        "  source: 《加快开源软件发展三年行动计划（2023-2025年）》三、保障措施 > （四）引培开源人才\n",
+        encoding="utf-8")
+    settings = Settings(data_dir=root.parent / "data", knowledge_dir=root, collection="small", _env_file=None)
+    index = ChromaIndex(settings, embeddings)
+    KnowledgeSync(index, root).sync([root])
+    knowledge = KnowledgeBase(index)
+    return {"settings": settings, "index": index, "knowledge": knowledge,
+            "searcher": HybridSearcher(knowledge, candidates=50), "root": root}
+
+
+@pytest.fixture(scope="module")
+def assistant(small_kb):
+    from bot.answering.assistant import RetrievalAssistant
+    from bot.licenses.engine import LicenseEngine
+
+    engine = LicenseEngine.load(KNOWLEDGE / "licenses" / "engine", KNOWLEDGE / "licenses" / "texts")
+    return RetrievalAssistant(small_kb["knowledge"], small_kb["searcher"], contact="南京市工业和信息化局",
+                              license_engine=engine)

@@ -110,3 +110,34 @@ def test_front_matter_is_stripped(tmp_path):
 def test_missing_texts_dir(tmp_path):
     r = LicenseIdentifier(tmp_path / "nope").identify("MIT License ...")
     assert r.id is None and r.notes
+
+
+def test_optional_appendix_and_deprecated_variants(engine):
+    # Apache-2.0 without its "APPENDIX: How to apply" must not be taken for Pixar (Apache minus appendix, modified)
+    r = engine.identify(_text("Apache-2.0").split("APPENDIX")[0])
+    assert r.id == "Apache-2.0" and r.confidence > 0.95
+    assert "Pixar" in {c.id for c in r.candidates}
+    # GPL-3.0 without "How to Apply These Terms": a current id, not the deprecated GPL-3.0+
+    r = engine.identify(_text("GPL-3.0-only").split("How to Apply These Terms")[0])
+    assert r.id == "GPL-3.0-only"
+    r = engine.identify(_text("GPL-3.0-only")[:20000])
+    assert r.id == "GPL-3.0-only"
+
+
+@pytest.mark.slow
+def test_every_bundled_text_identifies_as_itself(data_dir):
+    from bot.licenses.engine import LicenseEngine
+
+    texts = data_dir.parent / "texts"
+    files = sorted(texts.glob("*.txt"))
+    if len(files) < 500:
+        pytest.skip("knowledge/licenses/texts not populated")
+    engine = LicenseEngine.load(data_dir, texts)
+    wrong = []
+    for path in files:
+        r = engine.identify(path.read_text(encoding="utf-8", errors="replace"))
+        twins = engine._identifier.twins.get(r.id or "", [])
+        if r.id != path.stem and path.stem not in twins:
+            wrong.append((path.stem, r.id))
+    # deprecated "+" ids resolve to their current "-only" twin-like text
+    assert all(stem.endswith("+") and got == stem[:-1] + "-only" for stem, got in wrong), wrong

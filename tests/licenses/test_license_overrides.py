@@ -92,7 +92,13 @@ def test_override_and_generic_rules(engine, inbound, outbound, verdict):
         ("GPL-2.0-only WITH Classpath-exception-2.0", None, "conditional"),
         ("GPL-3.0-or-later WITH GCC-exception-3.1", None, "compatible"),
         ("Apache-2.0 WITH LLVM-exception", None, "compatible"),
-        ("BUSL-1.1", None, "unknown"),
+        ("BUSL-1.1", None, "conditional"),
+        ("CC-BY-NC-4.0", None, "incompatible"),
+        ("CC-BY-NC-SA-4.0", "saas", "incompatible"),
+        ("Elastic-2.0", "binary", "conditional"),
+        ("Elastic-2.0", "saas", "unknown"),
+        ("JSON", None, "unknown"),
+        ("SSPL-1.0", "saas", "incompatible"),
     ],
 )
 def test_proprietary_outbound_by_use(engine, inbound, use, verdict):
@@ -171,3 +177,21 @@ def test_every_verdict_has_explanation_and_source(engine):
             r = engine.check(i, o)
             assert r.explanation and r.explanation_en, (i, o)
             assert r.sources, (i, o)
+
+
+def test_engine_is_a_license_advisor(engine):
+    from bot.ports import LicenseAdvisor
+
+    assert isinstance(engine, LicenseAdvisor)
+
+
+def test_load_is_cached_and_fast(data_dir, texts_dir):
+    import time
+
+    from bot.licenses.engine import LicenseEngine
+
+    assert LicenseEngine.load(data_dir, texts_dir) is LicenseEngine.load(data_dir, texts_dir)
+    t = time.perf_counter()
+    fresh = LicenseEngine(data_dir, texts_dir)  # not cached: parse all rule data
+    assert time.perf_counter() - t < 2.0  # ~0.2 s on a quiet machine; generous for CI
+    assert fresh.check("MIT", "GPL-3.0-only").verdict == "compatible"

@@ -100,6 +100,29 @@ CASES = [
     ('license "MIT OR Apache-2.0" GPL-2.0-only', "MIT OR Apache-2.0", "GPL-2.0-only", None),
     ("license Apache 2 GPL 3", "Apache-2.0", "GPL-3.0-only", None),
     ("/license LGPL-2.1-only proprietary --use dynamic", "LGPL-2.1-only", "proprietary", "dynamic"),
+    ("Can Apache-2.0 licensed code be relicensed as MIT?", "Apache-2.0", "MIT", None),
+    ("Apache License 2.0 能和 GPL v3 一起用吗", "Apache-2.0", "GPL-3.0-only", None),
+    ("Is it possible to combine EUPL-1.2 and GPL-3.0-only code?", "EUPL-1.2", "GPL-3.0-only", None),
+    (
+        "Can I use an LGPL-2.1-only library in a SaaS product without releasing source?",
+        "LGPL-2.1-only",
+        "proprietary",
+        "saas",
+    ),
+    ("Is BSD-2-Clause code OK in a GPL-3.0-only program?", "BSD-2-Clause", "GPL-3.0-only", None),
+    ("Can I use AGPL-3.0-only code in my Apache-2.0 SaaS?", "AGPL-3.0-only", "Apache-2.0", "saas"),
+    ("我的商业软件能用 MIT 协议的开源库吗？", "MIT", "proprietary", None),
+    ("在 Apache-2.0 项目中引用 GPL-2.0 的代码可以吗", "GPL-2.0-only", "Apache-2.0", None),
+    ("我在写一个 MIT 协议的项目，想依赖 LGPL-3.0 的库，可以吗？", "LGPL-3.0-only", "MIT", None),
+    (
+        "If my project is licensed under GPL-2.0-or-later, can I add Apache-2.0 code?",
+        "Apache-2.0",
+        "GPL-2.0-or-later",
+        None,
+    ),
+    ("Can Apache-2.0 projects include GPL-3.0-only dependencies?", "GPL-3.0-only", "Apache-2.0", None),
+    ("GPL-3.0 和 MIT 兼容吗", "GPL-3.0-only", "MIT", None),
+    ("我们公司的闭源 SaaS 服务能用 GPL-3.0 的组件吗", "GPL-3.0-only", "proprietary", "saas"),
 ]
 
 
@@ -131,6 +154,9 @@ NOT_COMPAT = [
     "什么是 copyleft？",
     "license",
     "MIT",
+    "What licenses are compatible with GPL-3.0?",
+    "Apache-2.0 和 MIT 哪个好？",
+    "GPL 是什么意思？",
 ]
 
 
@@ -146,3 +172,15 @@ def test_default_engine_is_used_when_none_given():
 
 def test_long_input_is_rejected_quickly(engine):
     assert parse_license_question("MIT " * 5000, engine=engine) is None
+
+
+@pytest.mark.parametrize(
+    "text,family",
+    [("GPL 的代码能用在 MIT 项目里吗？", "GPL-"), ("Can I use BSD code in a GPL-3.0-only project?", "BSD-")],
+)
+def test_versionless_family_asks_instead_of_guessing(engine, text, family):
+    from bot.errors import LicenseError
+
+    with pytest.raises(LicenseError) as e:
+        parse_license_question(text, engine=engine)
+    assert e.value.suggestions and all(s.startswith(family) for s in e.value.suggestions[:3])

@@ -1,0 +1,242 @@
+"""Optional LLM mode: grounded answers with citations through langchain's chat-model interface.
+
+Any OpenAI-compatible endpoint works (a local Ollama or vLLM, or a hosted Qwen / DeepSeek endpoint):
+`YUANBOT_LLM_BASE_URL`, `YUANBOT_LLM_MODEL`, `YUANBOT_LLM_API_KEY`, `YUANBOT_LLM_TIMEOUT`.
+
+The model sees only the numbered passages and must cite them as [n]. Every answer is checked by
+`check_citations` before it is used; endpoint errors, timeouts and answers that fail the check raise
+`GenerationError`, and the caller falls back to the extractive answer. Licence verdicts never come from
+here (the caller routes licence questions to the rule engine).
+
+Citation check (documented thresholds):
+* at least one citation; every [n] (also [1,2], [1][2], 【1】) is within 1..len(passages);
+* every sentence carrying a citation shares content with the passages it cites: the fraction of the
+  sentence's units found in those passages is at least `SUPPORT_THRESHOLD` (0.30). Units are Chinese
+  character bigrams plus lower-cased English words/numbers of 3+ characters (stopwords removed);
+  sentences with fewer than `MIN_UNITS` (3) units are not judged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+from bot.answering.prompts import render
+from bot.errors import ConfigError, GenerationError
+from bot.types import Passage
+
+log = logging.getLogger("yuanbot.llm")
+
+SUPPORT_THRESHOLD = 0.30
+MIN_UNITS = 3
+PASSAGE_CHARS = 1200      # each passage is cut to this many characters in the prompt
+HISTORY_ANSWER_CHARS = 200
+
+_CITE = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
+_CITE_AFTER_END = re.compile(r"([。！？!?；;]|\.(?=\s|$))\s*((?:[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】]\s*)+)")
+_SENTENCES = re.compile(r"(?<=[。！？!?；;])\s*|\n+|(?<=\.)\s+")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9][a-z0-9.+\-]*[a-z0-9]|[a-z0-9]")
+_STOP = frozenset(
+    ["the", "and", "for", "are", "was", "were", "with", "that", "this", "from", "have", "has", "not", "but", "can", "may", "shall", "will", "its", "their", "them", "which", "what", "when", "where", "who", "how", "any", "all", "per", "into", "under", "than", "then", "there", "these", "those", "such", "also", "only", "been", "being", "does", "did", "you", "your", "our", "out", "use", "used"]
+)
+
+
+def _strip_header(text: str) -> str:
+    """Drop the `# version: N` comment lines at the top of a template (see prompts/README.md)."""
+    lines = text.splitlines()
+    while lines and lines[0].lstrip().startswith("#"):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
+def prompt(name: str, lang: str, **values: str) -> str:
+    return _strip_header(render(name, lang, **values))
+
+
+def prompt_version(name: str, lang: str) -> str | None:
+    from bot.answering.prompts import template
+
+    m = re.match(r"\s*#\s*version:\s*(\S+)", template(name, lang))
+    return m.group(1) if m else None
+
+
+def format_passages(passages: list[Passage]) -> str:
+    blocks = []
+    for n, p in enumerate(passages, 1):
+        head = f"[{n}] 《{p.title}》" + (f" {p.section}" if p.section else "")
+        text = p.text.strip()
+        if len(text) > PASSAGE_CHARS:
+            text = text[:PASSAGE_CHARS] + "…"
+        blocks.append(f"{head}\n{text}")
+    return "\n\n".join(blocks)
+
+
+def format_history(history, lang: str) -> str:
+    user, bot = ("用户", "助手") if lang == "zh" else ("User", "Assistant")
+    lines = []
+    for turn in history:
+        lines.append(f"{user}: {turn.question}")
+        answer = (turn.answer or "").strip().replace("\n", " ")
+        if answer:
+            lines.append(f"{bot}: {answer[:HISTORY_ANSWER_CHARS]}")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------- citations
+
+
+def _units(text: str) -> set[str]:
+    units: set[str] = set()
+    for run in _CJK_RUN.findall(text):
+        units.update(run[i : i + 2] for i in range(len(run) - 1))
+        if len(run) == 1:
+            units.add(run)
+    for word in _WORD.findall(text.lower()):
+        if len(word) >= 3 and word not in _STOP or any(c.isdigit() for c in word):
+            units.add(word)
+    return units
+
+
+def cited_numbers(answer: str) -> list[int]:
+    out = []
+    for m in _CITE.finditer(answer):
+        out.extend(int(n) for n in re.split(r"\s*[,，、]\s*", m.group(1)))
+    return out
+
+
+def check_citations(answer: str, passages: list[Passage]) -> str | None:
+    """None when the answer's citations are valid, else the reason (see the module docstring)."""
+    if not answer or not answer.strip():
+        return "empty answer"
+    numbers = cited_numbers(answer)
+    if not numbers:
+        return "no citation"
+    bad = sorted({n for n in numbers if n < 1 or n > len(passages)})
+    if bad:
+        return f"citation {bad} out of range 1..{len(passages)}"
+    units_of = {}
+    text = _CITE_AFTER_END.sub(lambda m: m.group(2).strip() + m.group(1), answer)
+    for sentence in _SENTENCES.split(text):
+        cited = cited_numbers(sentence)
+        if not cited:
+            continue
+        claim = _units(_CITE.sub(" ", sentence))
+        if len(claim) < MIN_UNITS:
+            continue
+        source: set[str] = set()
+        for n in set(cited):
+            if n not in units_of:
+                p = passages[n - 1]
+                units_of[n] = _units(f"{p.title} {p.section} {p.text}")
+            source |= units_of[n]
+        support = len(claim & source) / len(claim)
+        if support < SUPPORT_THRESHOLD:
+            short = _CITE.sub("", sentence).strip()[:60]
+            return f"sentence not supported by cited passage(s) {sorted(set(cited))} ({support:.2f}): {short}"
+    return None
+
+
+# -------------------------------------------------------------------------------- generator
+
+
+class LLMGenerator:
+    """Answers and condensed questions from an OpenAI-compatible chat endpoint via langchain."""
+
+    def __init__(self, chat_model, *, model_name: str = "", timeout: float = 8.0) -> None:
+        self.chat = chat_model
+        self.model_name = model_name
+        self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings) -> LLMGenerator:
+        if not settings.llm_base_url or not settings.llm_model:
+            raise ConfigError("LLM mode needs YUANBOT_LLM_BASE_URL and YUANBOT_LLM_MODEL")
+        from langchain_openai import ChatOpenAI
+
+        chat = ChatOpenAI(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key or "not-needed",  # local servers (Ollama, vLLM) ignore it
+            timeout=settings.llm_timeout,
+            max_retries=0,
+            temperature=0.1,
+        )
+        return cls(chat, model_name=settings.llm_model, timeout=settings.llm_timeout)
+
+    # --- prompts -------------------------------------------------------------------------------
+    @staticmethod
+    def answer_messages(question: str, passages: list[Passage], lang: str):
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        return [
+            SystemMessage(content=prompt("system", lang)),
+            HumanMessage(content=prompt("answer", lang, question=question, passages=format_passages(passages))),
+        ]
+
+    # --- calls ---------------------------------------------------------------------------------
+    def _invoke(self, messages, what: str) -> str:
+        try:
+            reply = self.chat.invoke(messages)
+        except Exception as exc:  # openai.APIError, timeouts, connection errors, bad payloads
+            raise GenerationError(f"LLM endpoint failed ({what}): {exc.__class__.__name__}") from exc
+        content = reply.content if isinstance(reply.content, str) else _text_of(reply.content)
+        return content.strip()
+
+    def answer(self, question: str, passages: list[Passage], lang: str) -> str:
+        """A cited answer from the passages; GenerationError when the endpoint fails or the answer is unusable."""
+        if not passages:
+            raise GenerationError("no passages to answer from")
+        text = self._invoke(self.answer_messages(question, passages, lang), "answer")
+        reason = check_citations(text, passages)
+        if reason:
+            raise GenerationError(f"LLM answer rejected: {reason}")
+        return text
+
+    def stream_answer(self, question: str, passages: list[Passage], lang: str) -> Iterator[str]:
+        """Text chunks as they arrive. After the last chunk the whole answer is checked; when it fails,
+        GenerationError is raised at the end of the iteration, so the caller must replace what it showed
+        with the extractive answer (buffer, or send a 'replace' event)."""
+        if not passages:
+            raise GenerationError("no passages to answer from")
+        parts: list[str] = []
+        try:
+            for chunk in self.chat.stream(self.answer_messages(question, passages, lang)):
+                piece = chunk.content if isinstance(chunk.content, str) else _text_of(chunk.content)
+                if piece:
+                    parts.append(piece)
+                    yield piece
+        except GenerationError:
+            raise
+        except Exception as exc:
+            raise GenerationError(f"LLM endpoint failed (stream): {exc.__class__.__name__}") from exc
+        reason = check_citations("".join(parts), passages)
+        if reason:
+            raise GenerationError(f"LLM answer rejected: {reason}")
+
+    def condense(self, question: str, history, lang: str) -> str:
+        """A standalone question from a follow-up and the session history (the question itself if no history)."""
+        if not history:
+            return question
+        from langchain_core.messages import HumanMessage
+
+        text = self._invoke(
+            [HumanMessage(content=prompt("condense", lang, history=format_history(history, lang), question=question))],
+            "condense",
+        )
+        line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+        line = re.sub(r"^(?:独立问题|standalone question)\s*[:：]\s*", "", line, flags=re.IGNORECASE).strip().strip('"“”')
+        if not line or len(line) > max(300, 4 * len(question)):
+            raise GenerationError("LLM gave an unusable condensed question")
+        return line
+
+
+def _text_of(content) -> str:
+    parts = []
+    for item in content or []:
+        if isinstance(item, str):
+            parts.append(item)
+        elif isinstance(item, dict) and item.get("type") == "text":
+            parts.append(item.get("text", ""))
+    return "".join(parts)
