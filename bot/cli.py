@@ -226,6 +226,9 @@ def _mount_optional() -> None:
     from adapters.telegram.cli import build_telegram_cli
 
     app.add_typer(build_telegram_cli(), name="telegram")
+    from bot.report_cli import report
+
+    app.command(name="report", help="What people asked that the knowledge base could not answer.")(report)
 
 
 _mount_optional()

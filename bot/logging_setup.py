@@ -43,5 +43,5 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("jieba", "chromadb", "httpx", "sentence_transformers", "urllib3"):
+    for noisy in ("jieba", "chromadb", "httpx", "sentence_transformers", "urllib3", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -40,5 +40,6 @@ class Services:
     licenses: Any = None  # bot.licenses.engine.LicenseEngine
     store: KeyValueStore | None = None
     feedback: FeedbackRecorder = field(default_factory=MemoryFeedback)
+    question_log: Any = None  # bot.questionlog.QuestionLog: every question, for the staff report
     # async context managers entered for the app's lifetime (e.g. the Telegram webhook application)
     lifespan_hooks: list[Callable[[], AbstractAsyncContextManager[Any]]] = field(default_factory=list)

@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     # --- shared state -----------------------------------------------------------------------
     redis_url: str | None = None
     session_ttl: int = 1800
+    session_max_turns: int = 5
+
+    # --- protection -------------------------------------------------------------------------
+    rate_limit_per_minute: int = Field(default=120, description="Per client on the public API; 0 = off.")
+    max_inflight_asks: int = Field(default=16, description="Concurrent /api/ask per process before 503; 0 = off.")
+    max_body_bytes: int = 65536
+    max_identify_body_bytes: int = 3 * 1024 * 1024
+    trusted_proxies: list[str] = Field(default_factory=list, description="IPs/CIDRs whose X-Forwarded-For is trusted.")
+    metrics_token: str | None = None
 
     # --- WeChat -----------------------------------------------------------------------------
     wechat_token: str | None = None
@@ -73,6 +82,7 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
 
     # --- admin ------------------------------------------------------------------------------
+    admin_enabled: bool = False
     admin_token: str | None = None
 
     @field_validator("data_dir", "knowledge_dir")

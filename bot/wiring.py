@@ -56,9 +56,29 @@ class Components:
 
     @cached_property
     def store(self):
-        from bot.store import MemoryStore
+        from bot.redis_store import make_store
 
-        return MemoryStore()
+        return make_store(self.settings)
+
+    @cached_property
+    def memory(self):
+        from bot.memory import ConversationMemory
+
+        return ConversationMemory(self.store, ttl=self.settings.session_ttl, max_turns=self.settings.session_max_turns)
+
+    @cached_property
+    def llm(self):
+        if not (self.settings.llm_base_url and self.settings.llm_model):
+            return None
+        from bot.answering.llm import LLMGenerator
+
+        return LLMGenerator.from_settings(self.settings)
+
+    @cached_property
+    def question_log(self):
+        from bot.questionlog import QuestionLog
+
+        return QuestionLog.from_settings(self.settings)
 
     @cached_property
     def assistant(self):
@@ -67,7 +87,28 @@ class Components:
 
         validate_all()
         return RetrievalAssistant(self.knowledge, self.searcher, top_k=self.settings.top_k,
-                                  contact=self.settings.contact, license_engine=self.licenses)
+                                  contact=self.settings.contact, license_engine=self.licenses,
+                                  memory=self.memory, llm=self.llm)
+
+
+class SystemHealth:
+    """/healthz: the index answers, the vector store is reachable, the shared store is reachable."""
+
+    def __init__(self, components: Components) -> None:
+        self.components = components
+
+    def health(self) -> dict:
+        from bot.errors import KnowledgeError
+        from bot.redis_store import store_ping
+
+        info = self.components.knowledge.health()
+        try:
+            self.components.index.client.heartbeat()
+        except Exception as exc:
+            raise KnowledgeError(f"the vector store is unreachable: {exc}") from exc
+        if not store_ping(self.components.store):
+            raise KnowledgeError("the shared store (Redis) is unreachable")
+        return info
 
 
 def build_services(settings: Settings, components: Components | None = None):
@@ -75,7 +116,8 @@ def build_services(settings: Settings, components: Components | None = None):
 
     parts = components or Components(settings)
     return Services(settings=settings, assistant=parts.assistant, searcher=parts.searcher,
-                    knowledge=parts.knowledge, licenses=parts.licenses, store=parts.store)
+                    knowledge=SystemHealth(parts), licenses=parts.licenses, store=parts.store,
+                    feedback=parts.question_log, question_log=parts.question_log)
 
 
 def build_app(settings: Settings, *, warm_up: bool = True):
@@ -84,11 +126,19 @@ def build_app(settings: Settings, *, warm_up: bool = True):
     from bot.api.app import create_app
     from bot.api.routes_licenses import build_license_router
 
+    from bot.api.admin import build_admin_router, check_admin_token
+
+    check_admin_token(settings)
     components = Components(settings)
     services = build_services(settings, components)
     if warm_up:
         services.assistant.warm_up()
     routers = [build_license_router(services.licenses), build_web_router(settings)]
+    if settings.admin_enabled:
+        routers.append(build_admin_router(
+            settings, services.question_log, ingest=lambda: _admin_ingest(components),
+            ingest_status=lambda: components.index.state() | components.knowledge.health(),
+            on_ingest=lambda ok: app.state.metrics.observe_ingest(ok)))
     from adapters.wechat.routes import build_wechat_router
 
     routers.append(build_wechat_router(settings, services.assistant, services.store))
@@ -101,3 +151,10 @@ def build_app(settings: Settings, *, warm_up: bool = True):
     app = create_app(services, routers=routers)
     apply_cors(app, settings)
     return app
+
+
+def _admin_ingest(components: Components) -> dict:
+    """Sync the knowledge folder, then swap in a fresh snapshot for this process."""
+    report = components.sync().sync([components.settings.knowledge_dir])
+    components.knowledge.reload()
+    return report.as_dict()

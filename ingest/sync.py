@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.errors import DocumentError
 from bot.retrieval.chroma_index import ChromaIndex
-from bot.retrieval.tokenize import tokenize, tokenizer_version
+from bot.retrieval.tokenize import passage_tokens, tokenizer_version
 from ingest.chunking import CHUNKER_VERSION, chunk_document
 from ingest.loaders import IGNORE_MARKER, folder_metadata, is_candidate, load_document
 
@@ -216,7 +216,7 @@ class KnowledgeSync:
         for number, chunk in enumerate(chunks):
             cm: dict[str, Any] = {k: meta[k] for k in CHUNK_KEYS if k in meta}
             cm |= {"doc_id": planned.doc_id, "doc_hash": planned.content_hash, "section": chunk.section,
-                   "chunk": number, "tokens": " ".join(tokenize(f"{title} {chunk.section} {chunk.text}")),
+                   "chunk": number, "tokens": " ".join(passage_tokens(title, chunk.section, chunk.text)),
                    "tok_v": tokenizer_version()}
             cm |= chunk.extra
             chunk_metas.append(cm)

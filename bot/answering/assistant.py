@@ -19,8 +19,8 @@ from bot.answering.extractive import ExtractiveComposer, QueryGroups, SentenceVe
 from bot.answering.gate import Relevance
 from bot.answering.prompts import render
 from bot.answering.text import question_language
-from bot.errors import LicenseError
-from bot.retrieval.glossary import other_places, query_groups
+from bot.errors import GenerationError, LicenseError
+from bot.retrieval.glossary import SCOPE_WORDS, other_places, query_groups
 from bot.retrieval.hybrid import HybridSearcher
 from bot.retrieval.knowledge import KnowledgeBase
 from bot.retrieval.tokenize import tokenize
@@ -44,13 +44,15 @@ class Retrieval:
 
 class RetrievalAssistant:
     def __init__(self, knowledge: KnowledgeBase, searcher: HybridSearcher, *, top_k: int = 5,
-                 contact: str = "", license_engine=None) -> None:
+                 contact: str = "", license_engine=None, memory=None, llm=None) -> None:
         self.knowledge = knowledge
         self.searcher = searcher
         self.embeddings = knowledge.index.embeddings
         self.top_k = top_k
         self.contact = contact
         self.licenses = license_engine
+        self.memory = memory  # bot.memory.ConversationMemory, for follow-up questions
+        self.llm = llm        # bot.answering.llm.LLMGenerator when LLM mode is configured
         self.sentence_vectors = SentenceVectors(self.embeddings.embed_documents)
         self.composer = ExtractiveComposer(self.sentence_vectors, self._idf)
 
@@ -74,10 +76,35 @@ class RetrievalAssistant:
         started = time.perf_counter()
         text = question.text.strip()
         lang = question.lang or question_language(text)
-        answer = self._licence(text, lang) or self._answer(text, lang)
+        history = self.memory.history(question.session_id) if self.memory and question.session_id else []
+        standalone = self._standalone(text, history, lang) if history else None
+        query = standalone or text
+        answer = self._licence(query, lang) or self._answer(query, lang)
+        if standalone and standalone != text:
+            answer.understood_question = standalone
+            lead = f"（理解为：{standalone}）\n" if lang == "zh" else f"(Understood as: {standalone})\n"
+            answer.answer = lead + answer.answer
+        if self.memory and question.session_id:
+            from bot.memory import make_turn
+
+            self.memory.remember(question.session_id, make_turn(text, standalone, answer))
         log.info("ask", extra={"channel": question.channel, "session": question.session_id,
-                               "status": answer.status, "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
+                               "status": answer.status, "mode": answer.mode,
+                               "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
         return answer
+
+    def _standalone(self, text: str, history: list, lang: str) -> str | None:
+        """A follow-up rewritten into a question that stands alone (None when it already does)."""
+        from bot.memory import license_resolver, rewrite_followup
+
+        resolver = license_resolver(self.licenses) if self.licenses is not None else None
+        rewritten = rewrite_followup(text, history, resolver)
+        if self.llm is not None and rewritten is not None:
+            try:
+                return self.llm.condense(text, history, lang) or rewritten
+            except GenerationError as exc:
+                log.info("llm condense failed; using the rule-based rewrite", extra={"reason": str(exc)})
+        return rewritten
 
     # --- licence compatibility -------------------------------------------------------------
     def _licence(self, text: str, lang: str) -> Answer | None:
@@ -128,9 +155,15 @@ class RetrievalAssistant:
         terms = list(dict.fromkeys(t for token, equivalents in groups for t in [token, *sorted(equivalents)]))
         hits = self._with_faq_clauses(self.searcher.search_all(text, vector, terms)[:RESULT_HITS])
         top = hits[:TOP_FOR_GATE]
+        missing = [h for h in top if h.dense_score is None]
+        if missing:  # ranked high by words alone: measure their meaning too
+            found = self.knowledge.similarities([h.passage.id for h in missing], vector)
+            for hit in missing:
+                hit.dense_score = found.get(hit.passage.id)
         dense = max((h.dense_score or 0.0 for h in top), default=0.0)
         top_tokens = [_passage_tokens(h.passage) for h in top]
-        coverage = max((weighted_overlap(groups, tokens, self._idf) for tokens in top_tokens), default=0.0)
+        judged = [g for g in groups if g[0] not in SCOPE_WORDS and not _single_cjk(g[0])] or groups
+        coverage = max((weighted_overlap(judged, tokens, self._idf) for tokens in top_tokens), default=0.0)
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
         return Retrieval(hits, groups, vector, Relevance(dense, coverage), places)
@@ -142,7 +175,8 @@ class RetrievalAssistant:
             source = hit.passage.extra.get("faq_source")
             if source:
                 for clause in self._clause_passages(source):
-                    out.setdefault(clause.id, Hit(passage=clause, score=hit.score))
+                    out.setdefault(clause.id, Hit(passage=clause, score=hit.score, dense_score=hit.dense_score,
+                                                  bm25_score=hit.bm25_score))
             out.setdefault(hit.passage.id, hit)
         return list(out.values())
 
@@ -157,7 +191,21 @@ class RetrievalAssistant:
             log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
                                        "other_places": sorted(retrieval.other_places)})
             return self.refusal(lang)
-        return self._faq_answer(text, retrieval, lang) or self._extractive_answer(text, retrieval, lang)
+        extractive = self._faq_answer(text, retrieval, lang) or self._extractive_answer(text, retrieval, lang)
+        if self.llm is None or extractive.status != "answered":
+            return extractive
+        return self._llm_answer(text, retrieval, lang) or extractive
+
+    def _llm_answer(self, text: str, retrieval: Retrieval, lang: str) -> Answer | None:
+        """A fluent answer over the same passages; any failure falls back to the extractive answer."""
+        hits = retrieval.hits[: self.top_k]
+        try:
+            body = self.llm.answer(text, [h.passage for h in hits], lang)
+        except GenerationError as exc:
+            log.info("llm fallback to extractive", extra={"reason": str(exc)})
+            return None
+        body += self._status_notes(hits[:3], lang)
+        return Answer(answer=body, status="answered", sources=[_source(h) for h in hits], mode="llm")
 
     def refusal(self, lang: str) -> Answer:
         return Answer(answer=render("refusal", lang, contact=self.contact), status="no_answer")
@@ -226,20 +274,34 @@ class RetrievalAssistant:
 
     def _clause_passages(self, faq_source: str) -> list[Passage]:
         """The policy passages a FAQ entry says it rests on ("《title》三、保障措施 > （四）引培开源人才")."""
-        snapshot = self.knowledge.snapshot
+        sections = self._sections_by_title()
         out: list[Passage] = []
         for reference in re.split(r"[；;]", faq_source):
             title_match = re.search(r"《([^》]+)》", reference)
             section = _norm(re.sub(r"《[^》]+》", "", reference))
             if not section or not title_match:
                 continue
-            title = _norm(title_match.group(1))
-            for passage in snapshot.passages:
-                if passage.kind == "faq" or _norm(passage.title) != title:
-                    continue
-                if _norm(passage.section) == section or (_norm(passage.section).endswith(section) and len(section) > 4):
+            for passage_section, passage in sections.get(_norm(title_match.group(1)), []):
+                if passage_section == section or (passage_section.endswith(section) and len(section) > 4):
                     out.append(passage)
         return list({p.id: p for p in out}.values())[:3]
+
+    def _sections_by_title(self) -> dict[str, list[tuple[str, Passage]]]:
+        """Non-FAQ passages grouped by normalised document title; rebuilt when the snapshot changes."""
+        snapshot = self.knowledge.snapshot
+        cached = getattr(self, "_section_index", None)
+        if cached is not None and cached[0] is snapshot:
+            return cached[1]
+        table: dict[str, list[tuple[str, Passage]]] = {}
+        for passage in snapshot.passages:
+            if passage.kind != "faq":
+                table.setdefault(_norm(passage.title), []).append((_norm(passage.section), passage))
+        self._section_index = (snapshot, table)
+        return table
+
+
+def _single_cjk(token: str) -> bool:
+    return len(token) == 1 and "\u4e00" <= token <= "\u9fff"
 
 
 def _norm(text: str) -> str:

@@ -122,11 +122,24 @@ class ExtractiveComposer:
                 break
             if per_passage.get(candidate.hit_index, 0) >= MAX_PER_PASSAGE:
                 continue
+            if any(_similar(candidate.text, other.text) for other in chosen):
+                continue  # a FAQ answer restating a clause already quoted
             per_passage[candidate.hit_index] = per_passage.get(candidate.hit_index, 0) + 1
             chosen.append(candidate)
         chosen.sort(key=lambda c: (c.hit_index, c.position))
         cited = list(dict.fromkeys(c.hit_index for c in chosen))
         return Extract(chosen, cited)
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"\W", "", text.lower())
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _similar(a: str, b: str, threshold: float = 0.5) -> bool:
+    """Near-duplicate sentences: character-bigram overlap relative to the shorter one."""
+    x, y = _bigrams(a), _bigrams(b)
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= threshold
 
 
 def _is_heading(sentence: str, section: str) -> bool:

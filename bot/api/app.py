@@ -13,6 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from bot import __version__
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.api.limits import install_limits
+from bot.api.metrics import install_metrics
 from bot.api.schemas import AskRequest, FeedbackRequest, Health, SearchHit, SearchResponse
 from bot.errors import KnowledgeError, YuanbotError
 from bot.services import Services
@@ -31,18 +35,27 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 def _core_router() -> APIRouter:
     router = APIRouter()
 
-    @router.post("/api/ask", response_model=Answer, tags=["answers"], summary="Ask a question")
-    async def ask(body: AskRequest, services: ServicesDep) -> Answer:
+    @router.post("/api/ask", response_model=Answer, tags=["answers"], summary="Ask a question",
+                 description="A grounded answer with numbered citations, or status `no_answer`. Licence "
+                             "compatibility questions also fill `license_check` from the rule engine.")
+    async def ask(body: AskRequest, request: Request, services: ServicesDep) -> Answer:
         if not body.question.strip():
             raise RequestValidationError([{"loc": ("body", "question"), "msg": "question is empty", "type": "value_error"}])
         question = Question(text=body.question, session_id=body.session_id, channel="api")
         started = time.perf_counter()
         answer = await run_in_threadpool(services.assistant.ask, question)
-        log.info(
-            "answered",
-            extra={"channel": "api", "session": body.session_id, "status": answer.status,
-                   "latency_ms": round((time.perf_counter() - started) * 1000, 1)},
-        )
+        latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        log.info("answered", extra={"channel": "api", "session": body.session_id, "status": answer.status,
+                                    "latency_ms": latency_ms})
+        metrics = getattr(request.app.state, "metrics", None)
+        if metrics is not None:
+            metrics.observe_answer(answer.status, answer.mode, "api")
+        if services.question_log is not None:
+            await run_in_threadpool(
+                services.question_log.record_question, channel="api", session_id=body.session_id,
+                question=body.question, status=answer.status,
+                top_score=answer.sources[0].score if answer.sources else None, latency_ms=latency_ms,
+                mode=answer.mode)
         return answer
 
     @router.get("/api/search", response_model=SearchResponse, tags=["answers"], summary="Search the knowledge base")
@@ -82,7 +95,8 @@ def _core_router() -> APIRouter:
     return router
 
 
-def create_app(services: Services, routers: list[APIRouter] | None = None) -> FastAPI:
+def create_app(services: Services, routers: list[APIRouter] | None = None, *, protection: bool = True) -> FastAPI:
+    """The app; `protection=False` leaves out rate limits, body caps, shedding and metrics (tests add their own)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         async with AsyncExitStack() as stack:
@@ -119,9 +133,19 @@ def create_app(services: Services, routers: list[APIRouter] | None = None) -> Fa
     async def _ours(request: Request, exc: YuanbotError) -> JSONResponse:
         return JSONResponse({"message": str(exc)}, status_code=400)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        message = detail.get("message") if isinstance(detail, dict) else str(detail)
+        return JSONResponse({"detail": detail, "message": message}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
         return JSONResponse({"message": "internal error; it has been logged"}, status_code=500)
 
+    if protection:
+        install_limits(app, services.settings, services.store)
+        install_metrics(app, token=services.settings.metrics_token)
     return app

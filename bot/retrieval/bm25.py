@@ -5,8 +5,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import logging
+
 import bm25s
 import numpy as np
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
 
 
 class BM25Index:

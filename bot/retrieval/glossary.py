@@ -78,6 +78,9 @@ SYNONYMS_ZH: dict[str, list[str]] = {
     "政策": ["支持"], "市里": ["南京市"], "南京": ["南京市"], "市政府": ["南京市"],
 }
 
+# Words that name the knowledge base's own scope (the city): neutral when judging relevance.
+SCOPE_WORDS = frozenset({"南京", "南京市", "京市", "市里", "我市", "本市", "市政府", "政府", "nanjing", "city"})
+
 # Places other than Nanjing/Jiangsu: the knowledge base holds Nanjing's policy only.
 OTHER_PLACES = frozenset(
     """北京 上海 天津 重庆 广州 深圳 杭州 苏州 无锡 常州 扬州 镇江 南通 徐州 盐城 淮安 连云港 泰州 宿迁 合肥 武汉 长沙 成都

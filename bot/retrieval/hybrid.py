@@ -7,6 +7,8 @@ documents of the same kind that also match.
 
 from __future__ import annotations
 
+import re
+
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -45,8 +47,34 @@ class HybridSearcher:
             hit = hits.setdefault(passage.id, Hit(passage=passage, score=0.0))
             hit.bm25_score = score
             hit.score += self.sparse_weight / (RRF_K + rank + 1)
+        boost_referenced_sections(query, hits.values())
         ranked = sorted(hits.values(), key=lambda h: (-h.score, h.passage.id))
         return demote_out_of_force(ranked)
+
+
+_REFERENCE = re.compile(r"第\s*(\d{1,3})\s*[条节款章]|(?:section|article|clause|§)\s*(\d{1,3})", re.I)
+_LICENCE_ID = re.compile(r"[A-Za-z][A-Za-z0-9.+]*-\d[A-Za-z0-9.+-]*")
+
+
+def boost_referenced_sections(query: str, hits) -> None:
+    """"GPL-3.0 第7条" / "section 7 of Apache-2.0": lift the passages of that numbered section.
+
+    Worth two extra first places in the fusion, and only for passages of the named licence when the
+    question names one.
+    """
+    numbers = {a or b for a, b in _REFERENCE.findall(query)}
+    if not numbers:
+        return
+    ids = [m.lower() for m in _LICENCE_ID.findall(query)]
+    for hit in hits:
+        last = hit.passage.section.rsplit(" > ", 1)[-1].strip()
+        number = re.match(r"(?:第\s*)?(?:section\s+|article\s+)?(\d{1,3})\b", last, re.I)
+        if not number or number.group(1) not in numbers:
+            continue
+        title = hit.passage.title.lower()
+        if ids and not any(i in title for i in ids):
+            continue
+        hit.score += 2.0 / (RRF_K + 1)
 
 
 def demote_out_of_force(hits: list[Hit]) -> list[Hit]:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from bot.errors import KnowledgeError
 from bot.retrieval.bm25 import BM25Index
 from bot.retrieval.chroma_index import ChromaIndex, StoredChunk
-from bot.retrieval.tokenize import tokenize, tokenizer_version
+from bot.retrieval.tokenize import passage_tokens, tokenizer_version
 from bot.types import Passage
 
 log = logging.getLogger("yuanbot.knowledge")
@@ -88,7 +90,8 @@ class KnowledgeBase:
         for chunk in chunks:  # stored tokens from an older dictionary are recomputed
             if chunk.metadata.get("tok_v") != version:
                 meta = chunk.metadata
-                meta["tokens"] = " ".join(tokenize(f"{meta.get('title', '')} {meta.get('section', '')} {chunk.text}"))
+                meta["tokens"] = " ".join(passage_tokens(str(meta.get("title", "")), str(meta.get("section", "")),
+                                                         chunk.text))
         passages = [to_passage(c) for c in chunks]
         bm25 = BM25Index([str(c.metadata.get("tokens", "")).split() for c in chunks])
         snapshot = Snapshot(generation, manifest, passages, {p.id: i for i, p in enumerate(passages)}, bm25,
@@ -142,6 +145,18 @@ class KnowledgeBase:
             if position is not None:
                 out.append((snapshot.passages[position], similarity))
         return out
+
+    def similarities(self, ids: list[str], vector: list[float]) -> dict[str, float]:
+        """Cosine similarity of the question to given chunks (for those outside the dense top list)."""
+        if not ids:
+            return {}
+        try:
+            found = self.index.chunks.get(ids=ids, include=["embeddings"])
+        except Exception as exc:
+            raise KnowledgeError(f"the vector store failed: {exc}") from exc
+        query = np.asarray(vector, dtype=np.float32)
+        return {cid: float(np.asarray(emb, dtype=np.float32) @ query)
+                for cid, emb in zip(found["ids"], found["embeddings"], strict=True)}
 
     def sparse(self, tokens: list[str], n: int) -> list[tuple[Passage, float]]:
         snapshot = self.snapshot

@@ -19,13 +19,13 @@ _SPLIT = re.compile(r"[_/-]+")
 
 STOPWORDS = frozenset(
     """的 了 和 与 及 或 等 是 在 为 对 将 把 被 由 从 以 于 其 之 也 都 而 并 就 可 能 会 要 有 这 那 个 哪些 什么 怎么 如何
-    吗 呢 吧 啊 想 请 问 我 我们 你 你们 他 她 它 他们 一个 一些 一下 请问 是否 可以 哪 多少 几 方面 相关
+    吗 呢 吧 啊 想 请 问 讲 说 讲什么 说什么 是什么 什么样 意思 什么意思 我 我们 你 你们 他 她 它 他们 一个 一些 一下 请问 是否 可以 哪 多少 几 方面 相关
     a an and are as at be by can do does for from has have how i if in is it its me my of on or our so that the
     their them then there these this to was we what when where which who why will with you your""".split()
 )
 
 _init_lock = threading.Lock()
-TOKENIZER_REVISION = "1"
+TOKENIZER_REVISION = "3"
 
 
 @lru_cache(maxsize=1)
@@ -64,4 +64,12 @@ def tokenize(text: str) -> list[str]:
         parts = [p for p in _SPLIT.split(word) if p]
         if len(parts) > 1:
             tokens.extend(p for p in parts if p not in STOPWORDS)
+            # "gpl-3.0-only" also yields "gpl-3.0", so ids match across -only / -or-later variants
+            tokens.extend("-".join(parts[:n]) for n in range(2, min(len(parts), 4)))
     return tokens
+
+
+def passage_tokens(title: str, section: str, text: str) -> list[str]:
+    """Index tokens of a chunk; the title and section path count twice (field boost)."""
+    head = tokenize(f"{title} {section}")
+    return head + head + tokenize(text)

@@ -115,12 +115,7 @@ def small_kb(tmp_path_factory, embeddings):
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(KNOWLEDGE / relative, target)
-    (root / "faq").mkdir()
-    (root / "faq" / "policy.yaml").write_text(
-        "- question: 开源人才能享受哪些住房方面的支持？\n"
-        "  answer: 行动计划提出将开源人才纳入南京市高层次人才类目，在个税减免、住房补贴、子女入学、医疗保障等方面给予支持。\n"
-        "  source: 《加快开源软件发展三年行动计划（2023-2025年）》三、保障措施 > （四）引培开源人才\n",
-        encoding="utf-8")
+    shutil.copytree(KNOWLEDGE / "faq", root / "faq")  # the bundled FAQ, as in production
     settings = Settings(data_dir=root.parent / "data", knowledge_dir=root, collection="small", _env_file=None)
     index = ChromaIndex(settings, embeddings)
     KnowledgeSync(index, root).sync([root])

@@ -69,7 +69,7 @@ def build(tmp_path: Path, *, store=None, assistant=None, metrics: bool = True, c
     store = store if store is not None else MemoryStore()
     services = Services(settings=settings, assistant=assistant or FakeAssistant(), searcher=FakeSearcher(),
                         store=store, feedback=MemoryFeedback())
-    app = create_app(services)
+    app = create_app(services, protection=False)
     kwargs = {"clock": clock} if clock is not None else {}
     install_limits(app, settings, store, **kwargs)
     if metrics:
