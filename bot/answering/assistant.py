@@ -29,6 +29,7 @@ from bot.types import Answer, Hit, Passage, Question, Source
 log = logging.getLogger("yuanbot.assistant")
 
 FAQ_MATCH = 0.80          # question-to-FAQ-question similarity for a direct FAQ answer
+FAQ_WORDS = 0.5           # and the share of the question's weighted words the FAQ question contains
 TOP_FOR_GATE = 3
 RESULT_HITS = 10
 
@@ -228,6 +229,9 @@ class RetrievalAssistant:
             vector = self.sentence_vectors.vectors([faq_question])[0]
             if float(vector @ np.asarray(retrieval.vector, dtype=np.float32)) < FAQ_MATCH:
                 continue
+            judged = [g for g in retrieval.groups if g[0] not in SCOPE_WORDS and not _single_cjk(g[0])]
+            if judged and weighted_overlap(judged, set(tokenize(faq_question)), self._idf) < FAQ_WORDS:
+                continue  # similar wording, different subject (e.g. 落户 vs 上市)
             clauses = self._clause_passages(hit.passage.extra.get("faq_source", ""))
             cited = [Hit(passage=p, score=hit.score) for p in clauses] or [hit]
             rest = [h for h in retrieval.hits if h.passage.id not in {c.passage.id for c in cited}]
@@ -276,12 +280,14 @@ class RetrievalAssistant:
         """The policy passages a FAQ entry says it rests on ("《title》三、保障措施 > （四）引培开源人才")."""
         sections = self._sections_by_title()
         out: list[Passage] = []
+        title = ""
         for reference in re.split(r"[；;]", faq_source):
             title_match = re.search(r"《([^》]+)》", reference)
+            title = _norm(title_match.group(1)) if title_match else title  # "《T》一、…；二、…" shares T
             section = _norm(re.sub(r"《[^》]+》", "", reference))
-            if not section or not title_match:
+            if not section or not title:
                 continue
-            for passage_section, passage in sections.get(_norm(title_match.group(1)), []):
+            for passage_section, passage in sections.get(title, []):
                 if passage_section == section or (passage_section.endswith(section) and len(section) > 4):
                     out.append(passage)
         return list({p.id: p for p in out}.values())[:3]

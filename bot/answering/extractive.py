@@ -21,8 +21,8 @@ from bot.types import Hit
 
 MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 3
-PASSAGES_CONSIDERED = 3
-RANK_PRIOR = (0.08, 0.04, 0.0)
+PASSAGES_CONSIDERED = 5
+RANK_PRIOR = (0.08, 0.04, 0.02, 0.0, 0.0)
 KEEP_RATIO = 0.8
 _COUNT_QUESTION = re.compile(r"几|多少|哪一年|何时|什么时候|how many|how much|when|number of", re.I)
 
@@ -110,7 +110,7 @@ class ExtractiveComposer:
         counting = bool(_COUNT_QUESTION.search(question))
         for candidate, sim in zip(candidates, similarity, strict=True):
             lexical = weighted_overlap(groups, set(tokenize(candidate.text)), self.idf)
-            candidate.score = 0.5 * lexical + 0.5 * float(sim) + RANK_PRIOR[min(candidate.hit_index, 2)]
+            candidate.score = 0.5 * lexical + 0.5 * float(sim) + RANK_PRIOR[min(candidate.hit_index, len(RANK_PRIOR) - 1)]
             if counting and re.search(r"\d|[一二三四五六七八九十百]+[个项家]", candidate.text):
                 candidate.score += 0.1
         ranked = sorted(candidates, key=lambda c: -c.score)
@@ -126,8 +126,12 @@ class ExtractiveComposer:
                 continue  # a FAQ answer restating a clause already quoted
             per_passage[candidate.hit_index] = per_passage.get(candidate.hit_index, 0) + 1
             chosen.append(candidate)
-        chosen.sort(key=lambda c: (c.hit_index, c.position))
-        cited = list(dict.fromkeys(c.hit_index for c in chosen))
+        # the passage holding the best sentence is cited first; sentences keep document order within it
+        best_of: dict[int, float] = {}
+        for candidate in chosen:
+            best_of[candidate.hit_index] = max(best_of.get(candidate.hit_index, 0.0), candidate.score)
+        cited = sorted(best_of, key=lambda i: (-best_of[i], i))
+        chosen.sort(key=lambda c: (cited.index(c.hit_index), c.position))
         return Extract(chosen, cited)
 
 
