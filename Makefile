@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# ingest only re-embeds what changed (nothing, when the index is current); exit 1 = some files failed
 run: $(STAMP)
-	$(BIN)/yuanbot ingest --if-stale
+	$(BIN)/yuanbot ingest; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	$(BIN)/yuanbot serve
 
 test: $(STAMP)
@@ -30,7 +31,7 @@ ingest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_bench.py
-	$(BIN)/python bench/retrieval_bench.py
+	$(BIN)/python bench/retrieval_bench.py --questions ../shared/eval/policy.jsonl
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot ingest adapters tests bench

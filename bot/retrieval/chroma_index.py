@@ -155,7 +155,11 @@ class ChromaIndex:
 
     # --- state of the whole index -----------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        meta = dict(self.chunks.metadata or {})
+        """Read fresh from the store (another process may have ingested since we opened the collection)."""
+        try:
+            meta = dict(self.client.get_collection(self.chunks_name, embedding_function=None).metadata or {})
+        except Exception as exc:
+            raise KnowledgeError("the knowledge base has not been built yet: run `yuanbot ingest`") from exc
         return {"generation": meta.get("generation", ""), "last_sync": meta.get("last_sync", ""),
                 "model": meta.get("embedding_model"), "dimension": meta.get("embedding_dim")}
 
