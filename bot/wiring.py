@@ -84,11 +84,13 @@ class Components:
     def assistant(self):
         from bot.answering.assistant import RetrievalAssistant
         from bot.answering.prompts import validate_all
+        from bot.answering.recording import RecordingAssistant
 
         validate_all()
-        return RetrievalAssistant(self.knowledge, self.searcher, top_k=self.settings.top_k,
+        core = RetrievalAssistant(self.knowledge, self.searcher, top_k=self.settings.top_k,
                                   contact=self.settings.contact, license_engine=self.licenses,
                                   memory=self.memory, llm=self.llm)
+        return RecordingAssistant(core, self.question_log)
 
 
 class SystemHealth:
@@ -150,6 +152,13 @@ def build_app(settings: Settings, *, warm_up: bool = True):
         services.lifespan_hooks.append(hook)
     app = create_app(services, routers=routers)
     apply_cors(app, settings)
+
+    def count_chat_answers(question, answer) -> None:  # /api/ask counts its own in the route
+        if question.channel != "api":
+            app.state.metrics.observe_answer(answer.status, answer.mode, question.channel)
+
+    if hasattr(services.assistant, "observers"):
+        services.assistant.observers.append(count_chat_answers)
     return app
 
 

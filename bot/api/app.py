@@ -50,12 +50,6 @@ def _core_router() -> APIRouter:
         metrics = getattr(request.app.state, "metrics", None)
         if metrics is not None:
             metrics.observe_answer(answer.status, answer.mode, "api")
-        if services.question_log is not None:
-            await run_in_threadpool(
-                services.question_log.record_question, channel="api", session_id=body.session_id,
-                question=body.question, status=answer.status,
-                top_score=answer.sources[0].score if answer.sources else None, latency_ms=latency_ms,
-                mode=answer.mode)
         return answer
 
     @router.get("/api/search", response_model=SearchResponse, tags=["answers"], summary="Search the knowledge base")
