@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server.")
     collection: str = Field(default="yuanbot", description="Chroma collection name prefix.")
     embed_batch_size: int = 64
+    embed_threads: int = Field(default=1, description="BLAS threads per embedding call (ingest may use more).")
 
     # --- retrieval and answering ------------------------------------------------------------
     candidates: int = Field(default=50, description="Per-channel recall before fusion.")
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
     max_question_chars: int = 2000
+    answer_slots: int = Field(
+        default=0, description="Questions answered at once per process (CPU-bound); 0 = number of CPU cores.")
     allowed_origins: list[str] = Field(default_factory=list)
     contact: str = "南京市工业和信息化局（软件产业处）"
 

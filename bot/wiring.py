@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from functools import cached_property
 
 from bot.settings import PROJECT_ROOT, Settings
@@ -23,7 +24,8 @@ class Components:
     def embeddings(self):
         from bot.retrieval.embedding import load_embeddings
 
-        return load_embeddings(self.settings.embedding_model, self.settings.embed_batch_size)
+        return load_embeddings(self.settings.embedding_model, self.settings.embed_batch_size,
+                               self.settings.embed_threads)
 
     @cached_property
     def index(self):
@@ -89,7 +91,8 @@ class Components:
         validate_all()
         core = RetrievalAssistant(self.knowledge, self.searcher, top_k=self.settings.top_k,
                                   contact=self.settings.contact, license_engine=self.licenses,
-                                  memory=self.memory, llm=self.llm)
+                                  memory=self.memory, llm=self.llm,
+                                  slots=self.settings.answer_slots or os.cpu_count() or 1)
         return RecordingAssistant(core, self.question_log)
 
 

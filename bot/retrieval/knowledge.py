@@ -136,12 +136,12 @@ class KnowledgeBase:
         snapshot = self.snapshot
         vector = vector if vector is not None else self.index.embeddings.embed_query(query)
         try:
-            found = self.index.query(vector, n)
+            found = self.index.nearest_ids(vector, n)
         except Exception as exc:
             raise KnowledgeError(f"the vector store failed: {exc}") from exc
         out = []
-        for chunk, similarity in found:
-            position = snapshot.position.get(chunk.id)
+        for chunk_id, similarity in found:
+            position = snapshot.position.get(chunk_id)
             if position is not None:
                 out.append((snapshot.passages[position], similarity))
         return out

@@ -22,7 +22,7 @@ import uvicorn
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from bot.redis_store import RedisStore  # noqa: E402
+from bot.redis_store import RedisStore
 
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parents[1]

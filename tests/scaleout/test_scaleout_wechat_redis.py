@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from adapters.wechat.codec import parse_xml
 from adapters.wechat.dedup import Ledger, message_key
 from adapters.wechat.messages import PENDING_TEXT
-from adapters.wechat.codec import parse_xml
 from bot.redis_store import RedisStore
 from tests.wechat.simulator import BUSY, WeChatSimulator
 
@@ -44,7 +44,7 @@ class Worker:
         self.name = name
         self.port_file = tmp / f"worker-{name}.port"
         self.log_path = tmp / f"worker-{name}.log"
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "wechat_worker.py"), "--name", name, "--redis-url", redis_url,
              "--prefix", prefix, "--port-file", str(self.port_file), "--token", TOKEN, "--appid", APPID,
@@ -105,7 +105,7 @@ async def _deliver_round_robin(urls: list[str], query: str, body: bytes) -> list
                 response = await asyncio.wait_for(
                     client.post(f"{base}/wechat?{query}", content=body, headers={"Content-Type": "text/xml"}),
                     WECHAT_TIMEOUT)
-            except (asyncio.TimeoutError, TimeoutError):
+            except TimeoutError:
                 deliveries.append((base, None, b""))
                 continue
             deliveries.append((base, response.status_code, response.content))

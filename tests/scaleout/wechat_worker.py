@@ -19,14 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import uvicorn  # noqa: E402
+import uvicorn
 
-from adapters.wechat import build_wechat_router  # noqa: E402
-from bot.api.app import create_app  # noqa: E402
-from bot.redis_store import RedisStore  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.types import Answer, Question  # noqa: E402
+from adapters.wechat import build_wechat_router
+from bot.api.app import create_app
+from bot.redis_store import RedisStore
+from bot.services import Services
+from bot.settings import Settings
+from bot.types import Answer, Question
 
 CALLS_KEY = "assistant:calls"
 RAN_ON_KEY = "assistant:ran-on"
