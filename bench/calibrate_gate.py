@@ -11,7 +11,6 @@ wrongly refused and how many off-topic ones wrongly answered.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import sys
@@ -20,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.answering import gate  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.wiring import Components  # noqa: E402
+from bot.answering import gate
+from bot.settings import Settings
+from bot.wiring import Components
 
 HERE = Path(__file__).resolve().parent
 

@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.settings import PROJECT_ROOT, Settings  # noqa: E402
-from bot.wiring import Components  # noqa: E402
+from bot.settings import PROJECT_ROOT, Settings
+from bot.wiring import Components
 
 
 def peak_rss_mb() -> float:

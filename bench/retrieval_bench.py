@@ -23,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.retrieval.glossary import query_terms  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.types import Question  # noqa: E402
-from bot.wiring import Components  # noqa: E402
+from bot.retrieval.glossary import query_terms
+from bot.settings import Settings
+from bot.types import Question
+from bot.wiring import Components
 
 
 def norm(text: str) -> str:

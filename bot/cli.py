@@ -6,18 +6,18 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+import typer
+from rich.console import Console
+from rich.table import Table
 
-from bot.errors import KnowledgeError, YuanbotError  # noqa: E402
-from bot.logging_setup import configure_logging  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.errors import KnowledgeError, YuanbotError
+from bot.logging_setup import configure_logging
+from bot.settings import Settings
 
 app = typer.Typer(help="YuanBot 源问: grounded answers on open-source policy and licensing.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -41,7 +41,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: the knowledge folder).")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the knowledge folder).")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan, change nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
@@ -140,7 +140,7 @@ def _print_answer(answer) -> None:
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in Chinese or English.")],
     as_json: Annotated[bool, typer.Option("--json", help="The same JSON as POST /api/ask.")] = False,
-    session: Annotated[Optional[str], typer.Option("--session", help="Session id for follow-ups.")] = None,
+    session: Annotated[str | None, typer.Option("--session", help="Session id for follow-ups.")] = None,
 ) -> None:
     """Answer one question from the knowledge base (no server needed)."""
     from bot.types import Question
@@ -193,8 +193,8 @@ def search(
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Bind address (default YUANBOT_HOST).")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default YUANBOT_PORT).")] = None,
+    host: Annotated[str | None, typer.Option(help="Bind address (default YUANBOT_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default YUANBOT_PORT).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Serve the HTTP API, OpenAPI docs at /docs and the widget demo page at /."""

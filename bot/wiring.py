@@ -128,10 +128,9 @@ def build_services(settings: Settings, components: Components | None = None):
 def build_app(settings: Settings, *, warm_up: bool = True):
     """The full HTTP app: the core API, licences, the web widget, and the chat adapters that are configured."""
     from adapters.web import apply_cors, build_web_router
+    from bot.api.admin import build_admin_router, check_admin_token
     from bot.api.app import create_app
     from bot.api.routes_licenses import build_license_router
-
-    from bot.api.admin import build_admin_router, check_admin_token
 
     check_admin_token(settings)
     components = Components(settings)

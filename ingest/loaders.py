@@ -30,7 +30,7 @@ SKIPPED_NAMES = {"README.md", "SOURCES.md", "ATTRIBUTION.md", FOLDER_META}
 # Chinese keys as they appear on government web pages -> our metadata keys
 _KEY_ALIASES = {"name": "title", "标题": "title", "发布机构": "issuer", "生成日期": "published",
                 "发布日期": "published", "索引号": "index_number", "文号": "doc_number", "信息分类": "category"}
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 
 
 @dataclass
@@ -242,7 +242,7 @@ def _folder_table(meta_file: str, stamp: int) -> dict[str, Any]:
 
 
 def _first_heading(text: str) -> str | None:
-    match = re.search(r"^#{1,3}\s+(.+)$", text, re.M)
+    match = re.search(r"^#{1,3}\s+(.+)$", text, re.MULTILINE)
     return match.group(1).strip() if match else None
 
 

@@ -100,7 +100,7 @@ class WeChatService:
             if task is not None and not task.done():
                 try:
                     await asyncio.wait_for(asyncio.shield(task), remaining)
-                except (asyncio.TimeoutError, TimeoutError):
+                except TimeoutError:
                     pass
             else:  # the work runs on another worker (or just ended): poll the shared store
                 await asyncio.sleep(min(POLL_SECONDS, remaining))

@@ -14,11 +14,11 @@ _MD_RULES = [
     (re.compile(r"```[a-zA-Z0-9_+-]*\n?"), ""),  # code fences
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images
     (re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)"), r"\1（\2）"),  # links keep their URL, WeChat linkifies it
-    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),  # headings
-    (re.compile(r"^\s{0,3}>\s?", re.M), ""),  # quotes
-    (re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$", re.M), ""),  # rules
-    (re.compile(r"^(\s*)[-*+]\s+", re.M), r"\1• "),  # bullets
-    (re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.S), lambda m: m.group(1) or m.group(2)),  # bold
+    (re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE), ""),  # headings
+    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),  # quotes
+    (re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE), ""),  # rules
+    (re.compile(r"^(\s*)[-*+]\s+", re.MULTILINE), r"\1• "),  # bullets
+    (re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.DOTALL), lambda m: m.group(1) or m.group(2)),  # bold
     (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italics
     (re.compile(r"`([^`]+)`"), r"\1"),  # inline code
     (re.compile(r"\n{3,}"), "\n\n"),

@@ -16,6 +16,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from adapters.wechat.codec import MAX_BODY_BYTES, BadMessage, Codec, Forbidden, text_reply_xml
 from adapters.wechat.handler import WeChatService
+from adapters.wechat.messages import ERROR_TEXT
 from adapters.wechat.sender import WeChatApi
 from bot.ports import Assistant, KeyValueStore
 from bot.settings import Settings
@@ -119,6 +120,11 @@ def build_wechat_router(
         except Exception:
             log.exception("wechat reply failed", extra=extra)
             reply, content = "success", None
+            try:  # tell the user instead of leaving them with silence (e.g. the shared store is down)
+                xml = text_reply_xml(openid, message.get("ToUserName", ""), ERROR_TEXT)
+                reply, content = codec.encode(inbound, xml), ERROR_TEXT
+            except Exception:
+                log.exception("wechat error reply failed", extra=extra)
         latency = round((time.monotonic() - started) * 1000, 1)
         log.info("wechat reply", extra={**extra, "latency_ms": latency, "passive": content is not None})
         media = "text/plain" if content is None else "application/xml"

@@ -8,12 +8,12 @@ from typing import Any
 from bot.retrieval.knowledge import effective_status
 
 _ASPECTS = {
-    "issuer": re.compile(r"谁发布|哪个(?:部门|单位|机构)|发布(?:机构|部门|单位)|发文(?:机关|单位)|who (?:issued|published)|issuing (?:body|authority)|issued by", re.I),
-    "date": re.compile(r"什么时候(?:发布|出台|印发|公布)|何时(?:发布|出台|印发)|发布(?:时间|日期)|哪(?:一)?天发布|哪年(?:发布|出台)|when was .*(?:issued|published|released)|publication date", re.I),
-    "status": re.compile(r"还有效|是否有效|有效吗|仍然有效|失效|过期|废止|有效期|还在执行|still (?:in force|valid|effective)|expired|in force", re.I),
-    "url": re.compile(r"原文|链接|网址|官网|在哪(?:里)?(?:看|查|下载)|official (?:text|link|url|page)|where can i (?:read|find)|\burl\b", re.I),
+    "issuer": re.compile(r"谁发布|哪个(?:部门|单位|机构)|发布(?:机构|部门|单位)|发文(?:机关|单位)|who (?:issued|published)|issuing (?:body|authority)|issued by", re.IGNORECASE),
+    "date": re.compile(r"什么时候(?:发布|出台|印发|公布)|何时(?:发布|出台|印发)|发布(?:时间|日期)|哪(?:一)?天发布|哪年(?:发布|出台)|when was .*(?:issued|published|released)|publication date", re.IGNORECASE),
+    "status": re.compile(r"还有效|是否有效|有效吗|仍然有效|失效|过期|废止|有效期|还在执行|still (?:in force|valid|effective)|expired|in force", re.IGNORECASE),
+    "url": re.compile(r"原文|链接|网址|官网|在哪(?:里)?(?:看|查|下载)|official (?:text|link|url|page)|where can i (?:read|find)|\burl\b", re.IGNORECASE),
 }
-_DOCUMENT_WORDS = re.compile(r"计划|文件|政策|通知|规范|标准|办法|意见|方案|plan|document|policy|standard", re.I)
+_DOCUMENT_WORDS = re.compile(r"计划|文件|政策|通知|规范|标准|办法|意见|方案|plan|document|policy|standard", re.IGNORECASE)
 STATUS_ZH = {"in_force": "现行有效", "expired": "已届满/失效", "superseded": "已被替代"}
 STATUS_EN = {"in_force": "in force", "expired": "expired (its period has ended)", "superseded": "superseded"}
 

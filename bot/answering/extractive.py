@@ -24,7 +24,7 @@ MAX_PER_PASSAGE = 3
 PASSAGES_CONSIDERED = 5
 RANK_PRIOR = (0.08, 0.04, 0.02, 0.0, 0.0)
 KEEP_RATIO = 0.8
-_COUNT_QUESTION = re.compile(r"几|多少|哪一年|何时|什么时候|how many|how much|when|number of", re.I)
+_COUNT_QUESTION = re.compile(r"几|多少|哪一年|何时|什么时候|how many|how much|when|number of", re.IGNORECASE)
 
 
 @dataclass

@@ -11,10 +11,9 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-
-from bot import __version__
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot import __version__
 from bot.api.limits import install_limits
 from bot.api.metrics import install_metrics
 from bot.api.schemas import AskRequest, FeedbackRequest, Health, SearchHit, SearchResponse
@@ -83,7 +82,8 @@ def _core_router() -> APIRouter:
         try:
             info = await run_in_threadpool(services.knowledge.health)
         except YuanbotError as exc:
-            return JSONResponse(Health(status="unavailable", detail=str(exc)).model_dump(), status_code=503)
+            body = Health(status="unavailable", detail=str(exc)).model_dump() | {"message": str(exc)}
+            return JSONResponse(body, status_code=503)
         return JSONResponse(Health(status="ok", **info).model_dump())
 
     return router

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
-
-import logging
 
 import bm25s
 import numpy as np

@@ -16,14 +16,14 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from langchain_core.embeddings import Embeddings  # noqa: E402
-from sentence_transformers import SentenceTransformer  # noqa: E402
-from sentence_transformers.base.modules.input_module import InputModule  # noqa: E402
+import numpy as np
+import torch
+from langchain_core.embeddings import Embeddings
+from sentence_transformers import SentenceTransformer
+from sentence_transformers.base.modules.input_module import InputModule
 
-from bot.errors import ConfigError  # noqa: E402
-from bot.settings import DEFAULT_EMBEDDING_MODEL  # noqa: E402
+from bot.errors import ConfigError
+from bot.settings import DEFAULT_EMBEDDING_MODEL
 
 log = logging.getLogger("yuanbot.embedding")
 

@@ -83,15 +83,10 @@ SCOPE_WORDS = frozenset({"南京", "南京市", "京市", "市里", "我市", "�
 
 # Places other than Nanjing/Jiangsu: the knowledge base holds Nanjing's policy only.
 OTHER_PLACES = frozenset(
-    """北京 上海 天津 重庆 广州 深圳 杭州 苏州 无锡 常州 扬州 镇江 南通 徐州 盐城 淮安 连云港 泰州 宿迁 合肥 武汉 长沙 成都
-    西安 郑州 济南 青岛 沈阳 大连 长春 哈尔滨 石家庄 太原 呼和浩特 南昌 福州 厦门 南宁 海口 贵阳 昆明 拉萨 兰州 西宁 银川
-    乌鲁木齐 宁波 温州 东莞 佛山 珠海 香港 澳门 台湾 台北 浙江 广东 山东 河南 河北 湖北 湖南 四川 陕西 福建 安徽 江西
-    辽宁 吉林 黑龙江 山西 云南 贵州 广西 海南 甘肃 青海 宁夏 新疆 西藏 内蒙古 雄安""".split()
+    ["北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "苏州", "无锡", "常州", "扬州", "镇江", "南通", "徐州", "盐城", "淮安", "连云港", "泰州", "宿迁", "合肥", "武汉", "长沙", "成都", "西安", "郑州", "济南", "青岛", "沈阳", "大连", "长春", "哈尔滨", "石家庄", "太原", "呼和浩特", "南昌", "福州", "厦门", "南宁", "海口", "贵阳", "昆明", "拉萨", "兰州", "西宁", "银川", "乌鲁木齐", "宁波", "温州", "东莞", "佛山", "珠海", "香港", "澳门", "台湾", "台北", "浙江", "广东", "山东", "河南", "河北", "湖北", "湖南", "四川", "陕西", "福建", "安徽", "江西", "辽宁", "吉林", "黑龙江", "山西", "云南", "贵州", "广西", "海南", "甘肃", "青海", "宁夏", "新疆", "西藏", "内蒙古", "雄安"]
 )
 OTHER_PLACES_EN = frozenset(
-    """beijing shanghai tianjin chongqing guangzhou shenzhen hangzhou suzhou wuxi changzhou hefei wuhan changsha
-    chengdu xian xi'an zhengzhou jinan qingdao shenyang dalian xiamen fuzhou ningbo zhejiang guangdong shandong
-    sichuan fujian anhui hubei hunan""".split()
+    ["beijing", "shanghai", "tianjin", "chongqing", "guangzhou", "shenzhen", "hangzhou", "suzhou", "wuxi", "changzhou", "hefei", "wuhan", "changsha", "chengdu", "xian", "xi'an", "zhengzhou", "jinan", "qingdao", "shenyang", "dalian", "xiamen", "fuzhou", "ningbo", "zhejiang", "guangdong", "shandong", "sichuan", "fujian", "anhui", "hubei", "hunan"]
 )
 
 

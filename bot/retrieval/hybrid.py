@@ -14,8 +14,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from bot.retrieval.knowledge import KnowledgeBase
 from bot.retrieval.glossary import query_terms
+from bot.retrieval.knowledge import KnowledgeBase
 from bot.types import Hit
 
 RRF_K = 60
@@ -52,7 +52,7 @@ class HybridSearcher:
         return demote_out_of_force(ranked)
 
 
-_REFERENCE = re.compile(r"第\s*(\d{1,3})\s*[条节款章]|(?:section|article|clause|§)\s*(\d{1,3})", re.I)
+_REFERENCE = re.compile(r"第\s*(\d{1,3})\s*[条节款章]|(?:section|article|clause|§)\s*(\d{1,3})", re.IGNORECASE)
 _LICENCE_ID = re.compile(r"[A-Za-z][A-Za-z0-9.+]*-\d[A-Za-z0-9.+-]*")
 
 
@@ -68,7 +68,7 @@ def boost_referenced_sections(query: str, hits) -> None:
     ids = [m.lower() for m in _LICENCE_ID.findall(query)]
     for hit in hits:
         last = hit.passage.section.rsplit(" > ", 1)[-1].strip()
-        number = re.match(r"(?:第\s*)?(?:section\s+|article\s+)?(\d{1,3})\b", last, re.I)
+        number = re.match(r"(?:第\s*)?(?:section\s+|article\s+)?(\d{1,3})\b", last, re.IGNORECASE)
         if not number or number.group(1) not in numbers:
             continue
         title = hit.passage.title.lower()

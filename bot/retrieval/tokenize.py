@@ -18,10 +18,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _SPLIT = re.compile(r"[_/-]+")
 
 STOPWORDS = frozenset(
-    """的 了 和 与 及 或 等 是 在 为 对 将 把 被 由 从 以 于 其 之 也 都 而 并 就 可 能 会 要 有 这 那 个 哪些 什么 怎么 如何
-    吗 呢 吧 啊 想 请 问 讲 说 讲什么 说什么 是什么 什么样 意思 什么意思 我 我们 你 你们 他 她 它 他们 一个 一些 一下 请问 是否 可以 哪 多少 几 方面 相关
-    a an and are as at be by can do does for from has have how i if in is it its me my of on or our so that the
-    their them then there these this to was we what when where which who why will with you your""".split()
+    ["的", "了", "和", "与", "及", "或", "等", "是", "在", "为", "对", "将", "把", "被", "由", "从", "以", "于", "其", "之", "也", "都", "而", "并", "就", "可", "能", "会", "要", "有", "这", "那", "个", "哪些", "什么", "怎么", "如何", "吗", "呢", "吧", "啊", "想", "请", "问", "讲", "说", "讲什么", "说什么", "是什么", "什么样", "意思", "什么意思", "我", "我们", "你", "你们", "他", "她", "它", "他们", "一个", "一些", "一下", "请问", "是否", "可以", "哪", "多少", "几", "方面", "相关", "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "so", "that", "the", "their", "them", "then", "there", "these", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with", "you", "your"]
 )
 
 _init_lock = threading.Lock()

@@ -14,10 +14,10 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from bot.retrieval.chroma_index import ChromaIndex  # noqa: E402
-from bot.retrieval.embedding import load_embeddings  # noqa: E402
-from bot.settings import PROJECT_ROOT, Settings  # noqa: E402
-from ingest.sync import KnowledgeSync  # noqa: E402
+from bot.retrieval.chroma_index import ChromaIndex
+from bot.retrieval.embedding import load_embeddings
+from bot.settings import PROJECT_ROOT, Settings
+from ingest.sync import KnowledgeSync
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 POLICY = KNOWLEDGE / "policy" / "nanjing-open-source-action-plan-2023-2025.md"

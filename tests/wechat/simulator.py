@@ -188,7 +188,7 @@ class WeChatSimulator:
                 try:
                     response = await asyncio.wait_for(
                         client.post(url, content=body, headers={"Content-Type": "text/xml"}), self.timeout)
-                except (asyncio.TimeoutError, TimeoutError):
+                except TimeoutError:
                     deliveries.append(Delivery(None, b"", time.monotonic() - started))
                     continue
                 deliveries.append(Delivery(response.status_code, response.content, time.monotonic() - started))

@@ -9,11 +9,10 @@ import httpx
 import pytest
 
 from adapters.wechat.codec import parse_xml, sign
-from adapters.wechat.messages import HELP_TEXT, NON_TEXT_TEXT, NO_MORE_TEXT, VOICE_UNCLEAR_TEXT, WELCOME_TEXT
+from adapters.wechat.messages import HELP_TEXT, NO_MORE_TEXT, NON_TEXT_TEXT, VOICE_UNCLEAR_TEXT, WELCOME_TEXT
 from adapters.wechat.render import MORE_HINT
 
 from .conftest import AES_KEY, running
-from .simulator import FakeAssistant
 from .test_wechat_codec import BILLION_LAUGHS, OFFICIAL_ENCRYPT, OTHER_KEY, XXE
 
 pytestmark = pytest.mark.asyncio

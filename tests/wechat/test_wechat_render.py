@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from adapters.wechat.render import MAX_REPLY_BYTES, MORE_HINT, plain_text, render_answer, split_reply, utf8_len, with_hint
+from adapters.wechat.render import (
+    MAX_REPLY_BYTES,
+    MORE_HINT,
+    plain_text,
+    render_answer,
+    split_reply,
+    utf8_len,
+    with_hint,
+)
 from bot.types import Answer, Source
 
 
