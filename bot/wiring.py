@@ -137,7 +137,9 @@ def build_app(settings: Settings, *, warm_up: bool = True):
     services = build_services(settings, components)
     if warm_up:
         services.assistant.warm_up()
-    routers = [build_license_router(services.licenses), build_web_router(settings)]
+    from bot.api.routes_stream import build_stream_router
+
+    routers = [build_license_router(services.licenses), build_stream_router(), build_web_router(settings)]
     if settings.admin_enabled:
         routers.append(build_admin_router(
             settings, services.question_log, ingest=lambda: _admin_ingest(components),

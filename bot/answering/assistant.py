@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,6 +98,84 @@ class RetrievalAssistant:
                                "status": answer.status, "mode": answer.mode,
                                "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
         return answer
+
+    def stream(self, question: Question) -> Iterator[str | Answer]:
+        """`ask`, with an LLM answer's text yielded as it is produced; the last item is the Answer.
+
+        The Answer is authoritative: when the streamed LLM text fails (endpoint error or citation check),
+        it is the extractive answer and the caller replaces what it showed. Without an LLM, and for
+        licence, document, refusal and extractive-only answers, the whole text comes as one piece.
+        Nothing is yielded while the CPU slot is held, so a client that goes away never keeps it.
+        """
+        if self.llm is None:
+            answer = self.ask(question)
+            yield answer.answer
+            yield answer
+            return
+        from bot.answering.llm import check_citations
+
+        started = time.perf_counter()
+        text = question.text.strip()
+        lang = question.lang or question_language(text)
+        history = self.memory.history(question.session_id) if self.memory and question.session_id else []
+        retrieval = extractive = None
+        with self._slots:
+            standalone = self._standalone(text, history, lang) if history else None
+            query = standalone or text
+            answer = self._licence(query, lang)
+            if answer is None:  # the same path as _answer, up to the LLM call
+                retrieval = self.retrieve(query)
+                aspects = document_aspects(query)
+                if aspects:
+                    answer = self._document_answer(retrieval, aspects, lang)
+                if answer is None:
+                    if not retrieval.hits or not retrieval.relevance.passes or retrieval.other_places:
+                        log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
+                                                   "other_places": sorted(retrieval.other_places)})
+                        answer = self.refusal(lang)
+                    else:
+                        extractive = (self._faq_answer(query, retrieval, lang)
+                                      or self._extractive_answer(query, retrieval, lang))
+                        if extractive.status != "answered":
+                            answer = extractive
+        lead = ""
+        if standalone and standalone != text:
+            lead = f"（理解为：{standalone}）\n" if lang == "zh" else f"(Understood as: {standalone})\n"
+        streamed = False
+        if answer is None:  # LLM mode over the retrieved passages, streamed
+            hits = retrieval.hits[: self.top_k]
+            passages = [h.passage for h in hits]
+            parts: list[str] = []
+            if lead:
+                yield lead
+            streamed = True
+            try:
+                for piece in self.llm.stream_answer(query, passages, lang):
+                    parts.append(piece)
+                    yield piece
+                body = "".join(parts).strip()
+                reason = check_citations(body, passages)
+                if reason:
+                    raise GenerationError(f"LLM answer rejected: {reason}")
+            except GenerationError as exc:
+                log.info("llm fallback to extractive", extra={"reason": str(exc)})
+                answer = extractive
+            else:
+                body += self._status_notes(hits[:3], lang)
+                answer = Answer(answer=body, status="answered", sources=[_source(h) for h in hits], mode="llm")
+        if lead:
+            answer.understood_question = standalone
+            answer.answer = lead + answer.answer
+        if self.memory and question.session_id:
+            from bot.memory import make_turn
+
+            self.memory.remember(question.session_id, make_turn(text, standalone, answer))
+        log.info("ask", extra={"channel": question.channel, "session": question.session_id,
+                               "status": answer.status, "mode": answer.mode, "streamed": True,
+                               "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
+        if not streamed:
+            yield answer.answer
+        yield answer
 
     def _standalone(self, text: str, history: list, lang: str) -> str | None:
         """A follow-up rewritten into a question that stands alone (None when it already does)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from bot.ports import Assistant
 from bot.types import Answer, Question
@@ -37,3 +37,31 @@ class RecordingAssistant:
         for observer in self.observers:
             observer(question, answer)
         return answer
+
+    def stream(self, question: Question) -> Iterator[str | Answer]:
+        """The wrapped assistant's `stream` (or its `ask` as one piece), passed through; the final Answer is
+        recorded as `ask` records it."""
+        inner_stream = getattr(self.inner, "stream", None)
+        if not callable(inner_stream):
+            answer = self.ask(question)
+            yield answer.answer
+            yield answer
+            return
+        started = time.perf_counter()
+        for item in inner_stream(question):
+            if not isinstance(item, Answer):
+                yield item
+                continue
+            answer = item
+            latency_ms = round((time.perf_counter() - started) * 1000, 1)
+            try:
+                self.question_log.record_question(
+                    channel=question.channel, session_id=question.session_id, question=question.text,
+                    status=answer.status, top_score=answer.sources[0].score if answer.sources else None,
+                    latency_ms=latency_ms, mode=answer.mode)
+            except Exception:  # the log must never cost a user their answer
+                log.exception("could not record the question")
+            for observer in self.observers:
+                observer(question, answer)
+            yield answer
+            return

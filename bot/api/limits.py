@@ -44,9 +44,9 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024
 DEFAULT_MAX_IDENTIFY_BODY_BYTES = 3 * 1024 * 1024  # 400 000 chars of escaped JSON text fit
 DEFAULT_SHED_RETRY_AFTER = 2
 
-RATE_LIMITED: tuple[str, ...] = ("/api/ask", "/api/search", "/api/feedback", "/api/licenses/")
+RATE_LIMITED: tuple[str, ...] = ("/api/ask", "/api/ask/stream", "/api/search", "/api/feedback", "/api/licenses/")
 BODY_LIMITED: tuple[str, ...] = ("/api/",)
-SHED_PATHS: tuple[str, ...] = ("/api/ask",)
+SHED_PATHS: tuple[str, ...] = ("/api/ask", "/api/ask/stream")
 LARGE_BODY_PATHS: tuple[str, ...] = ("/api/licenses/identify",)
 
 # ------------------------------------------------------------------------------------------------

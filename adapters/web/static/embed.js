@@ -295,33 +295,146 @@
   }
 
   // ---- asking --------------------------------------------------------------------------------
+  // The answer streams from api/ask/stream (server-sent events: `delta` text, then the full `answer`, which
+  // replaces what was shown). When that endpoint is missing or fails before any event: plain api/ask.
   function ask(question, again) {
     busy = true;
     sendBtn.disabled = true;
     if (!again) userMessage(question);
     var indicator = typing();
-    fetch("api/ask", {
+    var payload = JSON.stringify({ question: question, session_id: sessionId() });
+    function done() {
+      busy = false;
+      sendBtn.disabled = false;
+    }
+    askStream(question, payload, indicator).then(function (handled) {
+      if (!handled) return askOnce(question, payload, indicator);
+    }).then(done, done);
+  }
+
+  // an HTTP error answer (same handling for both endpoints)
+  function failure(r, data, question) {
+    if (r.status === 429) {
+      var wait = parseInt(r.headers.get("Retry-After"), 10);
+      return errorMessage(wait > 0 ? format(T.tooManyWait, { s: wait }) : T.tooMany, question).classList.add("yb-ratelimited");
+    }
+    if (r.status === 422 || r.status === 400) return errorMessage(data.message || T.server);
+    return errorMessage(T.server, question);
+  }
+
+  function askOnce(question, payload, indicator) {
+    return fetch("api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ question: question, session_id: sessionId() })
+      body: payload
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
         indicator.remove();
         if (r.ok) return botMessage(question, data);
-        if (r.status === 429) {
-          var wait = parseInt(r.headers.get("Retry-After"), 10);
-          return errorMessage(wait > 0 ? format(T.tooManyWait, { s: wait }) : T.tooMany, question).classList.add("yb-ratelimited");
-        }
-        if (r.status === 422 || r.status === 400) return errorMessage(data.message || T.server);
-        return errorMessage(T.server, question);
+        return failure(r, data, question);
       });
     }, function () {
       indicator.remove();
       errorMessage(T.network, question);
-    }).then(function () {
-      busy = false;
-      sendBtn.disabled = false;
     });
+  }
+
+  // resolves true when it showed an answer or an error, false when api/ask should be tried instead
+  function askStream(question, payload, indicator) {
+    if (!window.fetch || !window.ReadableStream || !window.TextDecoder) return Promise.resolve(false);
+    return fetch("api/ask/stream", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
+      body: payload
+    }).then(function (r) {
+      if (r.status === 429 || r.status === 422 || r.status === 400) {
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          indicator.remove();
+          failure(r, data, question);
+          return true;
+        });
+      }
+      var type = r.headers.get("Content-Type") || "";
+      if (!r.ok || !r.body || type.indexOf("text/event-stream") !== 0) return false;
+      return readEvents(r.body.getReader(), question, indicator);
+    }, function () { return false; });
+  }
+
+  function readEvents(reader, question, indicator) {
+    var decoder = new TextDecoder();
+    var buffer = "", shown = "", live = null, liveText = null, seen = false, finished = false;
+
+    function onEvent(name, data) {
+      var value;
+      try { value = JSON.parse(data); } catch (e) { return; }
+      seen = true;
+      if (name === "delta") {
+        if (!live) {
+          indicator.remove();
+          live = el("div", "yb-msg yb-bot yb-streaming");
+          live.setAttribute("aria-busy", "true");
+          live.appendChild(el("span", "yb-sr", T.bot));
+          liveText = live.appendChild(el("p", "yb-text"));
+          add(live);
+        }
+        shown += typeof value.text === "string" ? value.text : "";
+        liveText.textContent = shown;
+        scrollDown();
+      } else if (name === "answer" || name === "error") {
+        finished = true;
+        indicator.remove();
+        if (live) live.remove();
+        if (name === "answer") botMessage(question, value);
+        else errorMessage(typeof value.message === "string" && value.message ? value.message : T.server, question);
+      }
+    }
+
+    function parse() {
+      buffer = buffer.replace(/\r\n?/g, "\n");
+      var blocks = buffer.split("\n\n");
+      buffer = blocks.pop();
+      blocks.forEach(function (block) {
+        if (finished) return;
+        var name = "message", data = [];
+        block.split("\n").forEach(function (line) {
+          if (!line || line.charAt(0) === ":") return;
+          var colon = line.indexOf(":");
+          var field = colon === -1 ? line : line.slice(0, colon);
+          var val = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
+          if (field === "event") name = val;
+          else if (field === "data") data.push(val);
+        });
+        if (data.length) onEvent(name, data.join("\n"));
+      });
+    }
+
+    function end() {
+      if (finished) return true;
+      if (!seen) return false; // nothing arrived: let api/ask answer
+      indicator.remove();
+      if (live) live.remove();
+      errorMessage(T.network, question);
+      return true;
+    }
+
+    function pump() {
+      return reader.read().then(function (res) {
+        if (res.done) {
+          buffer += decoder.decode() + "\n\n";
+          parse();
+          return end();
+        }
+        buffer += decoder.decode(res.value, { stream: true });
+        parse();
+        if (finished) {
+          reader.cancel().catch(function () { /* already closed */ });
+          return true;
+        }
+        return pump();
+      });
+    }
+
+    return pump().catch(function () { return end(); });
   }
 
   function submit() {

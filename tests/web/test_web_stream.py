@@ -1,0 +1,245 @@
+"""POST /api/ask/stream (server-sent events), RetrievalAssistant.stream, and the widget reading the stream."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from adapters.web import apply_cors, build_web_router
+from bot.answering.assistant import Retrieval, RetrievalAssistant
+from bot.answering.gate import Relevance
+from bot.answering.recording import RecordingAssistant
+from bot.api.app import create_app
+from bot.api.routes_stream import build_stream_router
+from bot.errors import GenerationError
+from bot.services import MemoryFeedback, Services
+from bot.settings import Settings
+from bot.types import Answer, Hit, Passage, Question
+
+from .support import CHROMIUM, CHROMIUM_ARGS, HOUSING_SOURCES, FakeAssistant, LiveServer
+
+FINAL = Answer(answer="开源领军人才可申请人才公寓或租赁补贴 [1]；首次购房还可享受购房补贴 [2]。",
+               status="answered", sources=HOUSING_SOURCES, mode="llm")
+DELTAS = ["开源领军人才可申请", "人才公寓或租赁补贴 [1]；", "首次购房还可享受购房补贴 [2]。"]
+
+
+class StreamingAssistant(FakeAssistant):
+    """`stream`: three deltas, then the Answer (optionally failing after the first delta)."""
+
+    def __init__(self, fail_after_first: bool = False) -> None:
+        super().__init__()
+        self.fail_after_first = fail_after_first
+
+    def stream(self, question: Question):
+        self.questions.append(question)
+        for n, delta in enumerate(DELTAS):
+            if n == 1 and self.fail_after_first:
+                raise RuntimeError("secret internal detail /srv/yuanbot")
+            yield delta
+        yield FINAL
+
+
+def events(body: str) -> list[tuple[str, dict]]:
+    out = []
+    for block in body.replace("\r\n", "\n").split("\n\n"):
+        if not block.strip():
+            continue
+        name, data = "message", []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].strip())
+        out.append((name, json.loads("\n".join(data))))
+    return out
+
+
+def stream_app(settings: Settings, assistant):
+    app = create_app(Services(settings=settings, assistant=assistant, feedback=MemoryFeedback()),
+                     routers=[build_stream_router(), build_web_router(settings)], protection=False)
+    apply_cors(app, settings)
+    return app
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path)
+
+
+def post(settings, assistant, question="开源人才能享受哪些住房方面的支持？"):
+    with TestClient(stream_app(settings, assistant)) as client:
+        return client.post("/api/ask/stream", json={"question": question, "session_id": "s1"})
+
+
+# --- HTTP ---------------------------------------------------------------------------------------------
+def test_stream_sends_deltas_in_order_then_the_answer(settings):
+    assistant = StreamingAssistant()
+    r = post(settings, assistant)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/event-stream")
+    got = events(r.text)
+    assert [name for name, _ in got] == ["delta", "delta", "delta", "answer"]
+    assert [data["text"] for _, data in got[:3]] == DELTAS
+    assert Answer.model_validate(got[-1][1]) == FINAL
+    assert assistant.questions[-1].session_id == "s1" and assistant.questions[-1].channel == "api"
+
+
+def test_stream_falls_back_to_ask_as_one_delta(settings):
+    assistant = FakeAssistant()  # only ask()
+    got = events(post(settings, assistant).text)
+    assert [name for name, _ in got] == ["delta", "answer"]
+    answer = Answer.model_validate(got[-1][1])
+    assert got[0][1]["text"] == answer.answer
+    assert answer.sources[0].id == "nj-talent-2023#4"
+
+
+@pytest.mark.parametrize("body", [{"question": ""}, {"question": "   "}, {}, {"question": "x" * 2001}])
+def test_stream_validation_is_422_json(settings, body):
+    with TestClient(stream_app(settings, StreamingAssistant())) as client:
+        r = client.post("/api/ask/stream", json=body)
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.json()["message"]
+
+
+def test_error_mid_stream_is_an_error_event_without_internals(settings):
+    r = post(settings, StreamingAssistant(fail_after_first=True))
+    assert r.status_code == 200
+    got = events(r.text)
+    assert [name for name, _ in got] == ["delta", "error"]
+    assert "secret" not in r.text and "/srv" not in r.text
+    assert got[-1][1]["message"]
+
+
+def test_stream_without_a_final_answer_is_an_error(settings):
+    class NoAnswer(FakeAssistant):
+        def stream(self, question):
+            yield "half an answer"
+
+    assert [name for name, _ in events(post(settings, NoAnswer()).text)] == ["delta", "error"]
+
+
+def test_recording_assistant_records_the_streamed_answer():
+    recorded = []
+
+    class Log:
+        def record_question(self, **kw):
+            recorded.append(kw)
+
+    seen = []
+    wrapped = RecordingAssistant(StreamingAssistant(), Log(), observers=[lambda q, a: seen.append(a)])
+    items = list(wrapped.stream(Question(text="q", session_id="s", channel="api")))
+    assert items == [*DELTAS, FINAL]
+    assert recorded[0]["status"] == "answered" and recorded[0]["mode"] == "llm" and seen == [FINAL]
+
+    plain = list(RecordingAssistant(FakeAssistant(), Log()).stream(Question(text="天气")))
+    assert plain[-1].status == "no_answer" and plain[0] == plain[-1].answer and len(recorded) == 2
+
+
+# --- RetrievalAssistant.stream in LLM mode (retrieval stubbed, the streaming logic real) -------------------
+PASSAGES = [Passage(id=f"p{i}", text=f"第{i}条 政策原文。", doc_id="d", title="措施", kind="policy") for i in (1, 2)]
+EXTRACTIVE = Answer(answer="第1条 政策原文。[1]", status="answered")
+
+
+class StreamLLM:
+    def __init__(self, chunks, error: bool = False) -> None:
+        self.chunks, self.error = chunks, error
+
+    def stream_answer(self, question, passages, lang):
+        yield from self.chunks
+        if self.error:
+            raise GenerationError("endpoint went away")
+
+
+def retrieval_assistant(llm) -> RetrievalAssistant:
+    ra = RetrievalAssistant.__new__(RetrievalAssistant)
+    ra.llm, ra.memory, ra.licenses, ra.top_k, ra.contact = llm, None, None, 5, ""
+    ra._slots = threading.BoundedSemaphore(1)
+    ra.retrieve = lambda text: Retrieval(hits=[Hit(passage=p, score=0.9) for p in PASSAGES], groups=[], vector=[],
+                                         relevance=Relevance(1.0, 1.0), other_places=set())
+    ra._faq_answer = lambda text, retrieval, lang: None
+    ra._extractive_answer = lambda text, retrieval, lang: EXTRACTIVE.model_copy()
+    return ra
+
+
+def test_assistant_streams_llm_chunks_then_the_llm_answer():
+    chunks = ["第1条政策", "原文[1]。第2条", "政策原文[2]。"]
+    ra = retrieval_assistant(StreamLLM(chunks))
+    items = list(ra.stream(Question(text="开源人才有哪些住房支持？")))
+    assert items[:3] == chunks
+    final = items[-1]
+    assert len(items) == 4 and final.mode == "llm" and final.answer == "".join(chunks)
+    assert [s.id for s in final.sources] == ["p1", "p2"]
+    assert ra._slots.acquire(blocking=False)  # the slot is free again
+
+
+@pytest.mark.parametrize("llm", [StreamLLM(["没有引用的回答。"]), StreamLLM(["越界引用[7]。"]),
+                                 StreamLLM(["第1条政策原文[1]。"], error=True)])
+def test_assistant_falls_back_to_extractive_when_the_stream_fails(llm):
+    items = list(retrieval_assistant(llm).stream(Question(text="开源人才有哪些住房支持？")))
+    assert items[-1] == EXTRACTIVE and items[-1].mode == "extractive"
+
+
+def test_assistant_without_llm_yields_ask_once():
+    ra = retrieval_assistant(None)
+    ra.ask = lambda question: EXTRACTIVE
+    assert list(ra.stream(Question(text="q"))) == [EXTRACTIVE.answer, EXTRACTIVE]
+
+
+# --- the widget in Chromium -------------------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+def test_widget_renders_a_streamed_answer(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    expect = sync_api.expect
+    settings = Settings(data_dir=tmp_path)
+    assistant = StreamingAssistant()
+    with LiveServer(stream_app(settings, assistant)) as live, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(10_000)
+            stream_posts = []
+            page.on("request", lambda req: stream_posts.append(req.url) if req.url.endswith("/api/ask/stream") else None)
+            page.goto(live.url + "/embed")
+            page.locator("#yb-input").fill("开源人才能享受哪些住房方面的支持？")
+            page.locator("#yb-input").press("Enter")
+            answer = page.locator(".yb-msg.yb-bot:not(.yb-welcome):not(.yb-streaming)").first
+            expect(answer.locator(".yb-text")).to_have_text(FINAL.answer)
+            expect(page.locator(".yb-streaming")).to_have_count(0)
+            cites = answer.locator(".yb-cite")
+            expect(cites).to_have_count(2)
+            cites.first.click()
+            expect(answer.locator(".yb-source").first).to_have_attribute("open", "")
+            assert stream_posts and len(assistant.questions) == 1  # streamed, no fallback to /api/ask
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+def test_widget_falls_back_to_ask_without_the_stream_endpoint(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    expect = sync_api.expect
+    settings = Settings(data_dir=tmp_path)
+    assistant = FakeAssistant()
+    app = create_app(Services(settings=settings, assistant=assistant, feedback=MemoryFeedback()),
+                     routers=[build_web_router(settings)], protection=False)  # no stream router: 404
+    with LiveServer(app) as live, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(10_000)
+            page.goto(live.url + "/embed")
+            page.locator("#yb-input").fill("开源人才能享受哪些住房方面的支持？")
+            page.locator("#yb-input").press("Enter")
+            answer = page.locator(".yb-msg.yb-bot:not(.yb-welcome)").first
+            expect(answer.locator(".yb-cite")).to_have_count(2)
+            expect(page.locator(".yb-error")).to_have_count(0)
+            assert len(assistant.questions) == 1
+        finally:
+            browser.close()
