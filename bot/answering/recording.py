@@ -26,6 +26,10 @@ class RecordingAssistant:
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
         answer = self.inner.ask(question)
+        self._record(question, answer, started)
+        return answer
+
+    def _record(self, question: Question, answer: Answer, started: float) -> None:
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         try:
             self.question_log.record_question(
@@ -36,7 +40,6 @@ class RecordingAssistant:
             log.exception("could not record the question")
         for observer in self.observers:
             observer(question, answer)
-        return answer
 
     def stream(self, question: Question) -> Iterator[str | Answer]:
         """The wrapped assistant's `stream` (or its `ask` as one piece), passed through; the final Answer is
@@ -52,16 +55,6 @@ class RecordingAssistant:
             if not isinstance(item, Answer):
                 yield item
                 continue
-            answer = item
-            latency_ms = round((time.perf_counter() - started) * 1000, 1)
-            try:
-                self.question_log.record_question(
-                    channel=question.channel, session_id=question.session_id, question=question.text,
-                    status=answer.status, top_score=answer.sources[0].score if answer.sources else None,
-                    latency_ms=latency_ms, mode=answer.mode)
-            except Exception:  # the log must never cost a user their answer
-                log.exception("could not record the question")
-            for observer in self.observers:
-                observer(question, answer)
-            yield answer
+            self._record(question, item, started)
+            yield item
             return
