@@ -34,6 +34,8 @@ class Settings(BaseSettings):
 
     # --- retrieval and answering ------------------------------------------------------------
     candidates: int = Field(default=50, description="Per-channel recall before fusion.")
+    sparse_weight: float = Field(
+        default=1.5, description="RRF weight of BM25 against dense (1.0); BM25 is the stronger channel here.")
     top_k: int = 5
     answer_threshold: float = Field(
         default=0.0, description="Relevance gate; 0 means use the calibrated value in bot/answering."

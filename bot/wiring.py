@@ -48,7 +48,8 @@ class Components:
     def searcher(self):
         from bot.retrieval.hybrid import HybridSearcher
 
-        return HybridSearcher(self.knowledge, candidates=self.settings.candidates)
+        return HybridSearcher(self.knowledge, candidates=self.settings.candidates,
+                              sparse_weight=self.settings.sparse_weight)
 
     @cached_property
     def licenses(self):

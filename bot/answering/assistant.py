@@ -246,7 +246,7 @@ class RetrievalAssistant:
                 hit.dense_score = found.get(hit.passage.id)
         dense = max((h.dense_score or 0.0 for h in top), default=0.0)
         top_tokens = [_passage_tokens(h.passage) for h in top]
-        judged = [g for g in groups if g[0] not in SCOPE_WORDS and not _single_cjk(g[0])] or groups
+        judged = _judged(groups) or groups
         coverage = max((weighted_overlap(judged, tokens, self._idf) for tokens in top_tokens), default=0.0)
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
@@ -312,7 +312,7 @@ class RetrievalAssistant:
             vector = self.sentence_vectors.vectors([faq_question])[0]
             if float(vector @ np.asarray(retrieval.vector, dtype=np.float32)) < FAQ_MATCH:
                 continue
-            judged = [g for g in retrieval.groups if g[0] not in SCOPE_WORDS and not _single_cjk(g[0])]
+            judged = _judged(retrieval.groups)
             if judged and weighted_overlap(judged, set(tokenize(faq_question)), self._idf) < FAQ_WORDS:
                 continue  # similar wording, different subject (e.g. 落户 vs 上市)
             clauses = self._clause_passages(hit.passage.extra.get("faq_source", ""))
@@ -387,6 +387,11 @@ class RetrievalAssistant:
                 table.setdefault(_norm(passage.title), []).append((_norm(passage.section), passage))
         self._section_index = (snapshot, table)
         return table
+
+
+def _judged(groups: QueryGroups) -> QueryGroups:
+    """The words relevance is judged on: not the city's own name, not single characters."""
+    return [g for g in groups if g[0] not in SCOPE_WORDS and not _single_cjk(g[0])]
 
 
 def _single_cjk(token: str) -> bool:

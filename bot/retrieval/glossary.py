@@ -45,18 +45,28 @@ GLOSSARY: dict[str, list[str]] = {
     "consulting": ["咨询"], "service": ["服务"], "services": ["服务"], "green": ["绿色通道"], "channel": ["通道"],
     "expert": ["专家"], "experts": ["专家"], "leadership": ["领导"], "coordinate": ["统筹"], "when": ["时间"],
     "issued": ["发布"], "issuer": ["发布机构"], "license": ["许可证"], "licence": ["许可证"],
+    "cloud": ["云原生"], "cloud-native": ["云原生"], "ai": ["人工智能"], "artificial": ["人工智能"],
+    "intelligence": ["人工智能"], "big": ["大数据"], "data": ["数据"], "blockchain": ["区块链"],
+    "field": ["领域"], "area": ["领域"], "sector": ["领域", "行业"], "domain": ["领域"], "key": ["重点"],
+    "benchmark": ["对标"], "manufacturing": ["智能制造"], "smart": ["智慧", "智能"], "scenario": ["场景"],
+    "provide": ["提供"], "priority": ["优先"], "holding": ["举办"], "host": ["举办"], "hold": ["举办"],
 }
 
 _WORD = re.compile(r"[a-z][a-z-]*")
 
 
+def english_terms(word: str) -> list[str]:
+    """Glossary entries for an English word, also for its plural ("venues", "companies")."""
+    for form in (word, word[:-3] + "y" if word.endswith("ies") else "", word[:-2] if word.endswith("es") else "",
+                 word[:-1] if word.endswith("s") else ""):
+        if form and form in GLOSSARY:
+            return GLOSSARY[form]
+    return []
+
+
 def expand(question: str) -> list[str]:
     """Chinese terms for the English words of a question (empty for Chinese questions)."""
-    words = _WORD.findall(question.lower())
-    out: list[str] = []
-    for word in words:
-        out.extend(GLOSSARY.get(word, []))
-    return out
+    return [term for word in _WORD.findall(question.lower()) for term in english_terms(word)]
 
 
 # Everyday Chinese -> the vocabulary of policy documents (query side only).
@@ -111,7 +121,7 @@ def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
     groups: dict[str, set[str]] = {}
     for token in tokenize(question):
         groups.setdefault(token, {token}).update(SYNONYMS_ZH.get(token, []))
-        for chinese in GLOSSARY.get(token, []):
+        for chinese in english_terms(token):
             groups[token].update(tokenize(chinese) + [chinese])
     return [(token, frozenset(terms)) for token, terms in groups.items()]
 
