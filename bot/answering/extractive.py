@@ -11,6 +11,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +78,12 @@ class SentenceVectors:
 QueryGroups = list[tuple[str, frozenset[str]]]
 
 
+@lru_cache(maxsize=20000)
+def sentence_tokens(sentence: str) -> frozenset[str]:
+    """Tokens of a source sentence, cached: the same clauses are scored for many questions."""
+    return frozenset(tokenize(sentence))
+
+
 def weighted_overlap(groups: QueryGroups, text_tokens: set[str], idf: Callable[[str], float]) -> float:
     """Share of the question's IDF weight found in a text (0..1); a token counts if any equivalent is there."""
     total = sum(idf(token) for token, _ in groups)
@@ -109,7 +116,7 @@ class ExtractiveComposer:
         similarity = vectors @ np.asarray(query_vector, dtype=np.float32)
         counting = bool(_COUNT_QUESTION.search(question))
         for candidate, sim in zip(candidates, similarity, strict=True):
-            lexical = weighted_overlap(groups, set(tokenize(candidate.text)), self.idf)
+            lexical = weighted_overlap(groups, sentence_tokens(candidate.text), self.idf)
             candidate.score = 0.5 * lexical + 0.5 * float(sim) + RANK_PRIOR[min(candidate.hit_index, len(RANK_PRIOR) - 1)]
             if counting and re.search(r"\d|[一二三四五六七八九十百]+[个项家]", candidate.text):
                 candidate.score += 0.1

@@ -52,6 +52,16 @@ GLOSSARY: dict[str, list[str]] = {
     "provide": ["提供"], "priority": ["优先"], "holding": ["举办"], "host": ["举办"], "hold": ["举办"],
 }
 
+# Chinese licensing vocabulary -> the English of licence texts (the texts are in English).
+GLOSSARY.update({
+    "源代码": ["source", "code"], "源码": ["source", "code"], "公开": ["source", "available", "offer"],
+    "网络": ["network"], "远程": ["remote", "network"], "专利": ["patent"], "商标": ["trademark"],
+    "分发": ["distribute", "convey"], "修改": ["modify", "modified"], "链接": ["link", "linking"],
+    "动态链接": ["dynamic", "link"], "静态链接": ["static", "link"], "闭源": ["proprietary"],
+    "声明": ["notice"], "版权": ["copyright"], "保证": ["warranty"], "担保": ["warranty"],
+    "责任": ["liability"], "终止": ["termination"], "再许可": ["sublicense"], "署名": ["attribution"],
+})
+
 _WORD = re.compile(r"[a-z][a-z-]*")
 
 
@@ -77,7 +87,7 @@ SYNONYMS_ZH: dict[str, list[str]] = {
     "孩子": ["子女"], "小孩": ["子女"], "上学": ["入学"], "读书": ["入学"], "看病": ["医疗"], "就医": ["医疗"],
     "买房": ["住房"], "租房": ["住房"], "房子": ["住房"], "房补": ["住房补贴"], "个税": ["个税减免"],
     "交税": ["税收"], "税": ["税收", "个税"], "减税": ["税收", "减免"], "免税": ["减免"],
-    "ipo": ["上市"], "上市公司": ["上市"], "挂牌": ["上市"], "程序员": ["开发者"], "码农": ["开发者"],
+    "ipo": ["上市"], "上市公司": ["上市"], "挂牌": ["上市"], "saas": ["网络", "network", "remote"], "程序员": ["开发者"], "码农": ["开发者"],
     "开发人员": ["开发者"], "工程师": ["开发者", "人才"], "专家": ["人才"], "人才政策": ["人才"],
     "大学": ["高校"], "学校": ["高校", "学院"], "老师": ["教师"], "大学生": ["学生"], "实习": ["实习实训"],
     "会议": ["展会", "论坛"], "大会": ["展会", "论坛"], "峰会": ["论坛"], "比赛": ["大赛"], "竞赛": ["大赛"],
