@@ -17,7 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.documents import describe_document, document_aspects
-from bot.answering.extractive import ExtractiveComposer, QueryGroups, SentenceVectors, weighted_overlap
+from bot.answering.extractive import (
+    ExtractiveComposer,
+    QueryGroups,
+    SentenceVectors,
+    sentence_tokens,
+    weighted_overlap,
+)
 from bot.answering.gate import Relevance
 from bot.answering.prompts import render
 from bot.answering.text import question_language
@@ -86,18 +92,7 @@ class RetrievalAssistant:
             standalone = self._standalone(text, history, lang) if history else None
             query = standalone or text
             answer = self._licence(query, lang) or self._answer(query, lang)
-        if standalone and standalone != text:
-            answer.understood_question = standalone
-            lead = f"（理解为：{standalone}）\n" if lang == "zh" else f"(Understood as: {standalone})\n"
-            answer.answer = lead + answer.answer
-        if self.memory and question.session_id:
-            from bot.memory import make_turn
-
-            self.memory.remember(question.session_id, make_turn(text, standalone, answer))
-        log.info("ask", extra={"channel": question.channel, "session": question.session_id,
-                               "status": answer.status, "mode": answer.mode,
-                               "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
-        return answer
+        return self._finish(question, text, standalone, answer, lang, started)
 
     def stream(self, question: Question) -> Iterator[str | Answer]:
         """`ask`, with an LLM answer's text yielded as it is produced; the last item is the Answer.
@@ -118,51 +113,41 @@ class RetrievalAssistant:
         text = question.text.strip()
         lang = question.lang or question_language(text)
         history = self.memory.history(question.session_id) if self.memory and question.session_id else []
-        retrieval = extractive = None
+        retrieval = None
         with self._slots:
             standalone = self._standalone(text, history, lang) if history else None
             query = standalone or text
             answer = self._licence(query, lang)
-            if answer is None:  # the same path as _answer, up to the LLM call
-                retrieval = self.retrieve(query)
-                aspects = document_aspects(query)
-                if aspects:
-                    answer = self._document_answer(retrieval, aspects, lang)
-                if answer is None:
-                    if not retrieval.hits or not retrieval.relevance.passes or retrieval.other_places:
-                        log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
-                                                   "other_places": sorted(retrieval.other_places)})
-                        answer = self.refusal(lang)
-                    else:
-                        extractive = (self._faq_answer(query, retrieval, lang)
-                                      or self._extractive_answer(query, retrieval, lang))
-                        if extractive.status != "answered":
-                            answer = extractive
-        lead = ""
-        if standalone and standalone != text:
-            lead = f"（理解为：{standalone}）\n" if lang == "zh" else f"(Understood as: {standalone})\n"
-        streamed = False
-        if answer is None:  # LLM mode over the retrieved passages, streamed
-            hits = retrieval.hits[: self.top_k]
-            passages = [h.passage for h in hits]
-            parts: list[str] = []
-            if lead:
-                yield lead
-            streamed = True
-            try:
-                for piece in self.llm.stream_answer(query, passages, lang):
-                    parts.append(piece)
-                    yield piece
-                body = "".join(parts).strip()
-                reason = check_citations(body, passages)
-                if reason:
-                    raise GenerationError(f"LLM answer rejected: {reason}")
-            except GenerationError as exc:
-                log.info("llm fallback to extractive", extra={"reason": str(exc)})
-                answer = extractive
-            else:
-                body += self._status_notes(hits[:3], lang)
-                answer = Answer(answer=body, status="answered", sources=[_source(h) for h in hits], mode="llm")
+            if answer is None:
+                answer, retrieval = self._grounded(query, lang)
+        if retrieval is None:  # nothing for the LLM to phrase: the answer in one piece
+            answer = self._finish(question, text, standalone, answer, lang, started, streamed=True)
+            yield answer.answer
+            yield answer
+            return
+        lead = _lead(text, standalone, lang)
+        if lead:
+            yield lead
+        hits = retrieval.hits[: self.top_k]
+        passages = [h.passage for h in hits]
+        parts: list[str] = []
+        try:
+            for piece in self.llm.stream_answer(query, passages, lang):
+                parts.append(piece)
+                yield piece
+            body = "".join(parts).strip()
+            reason = check_citations(body, passages)
+            if reason:
+                raise GenerationError(f"LLM answer rejected: {reason}")
+            answer = self._llm_result(body, hits, lang)
+        except GenerationError as exc:
+            log.info("llm fallback to extractive", extra={"reason": str(exc)})
+        yield self._finish(question, text, standalone, answer, lang, started, streamed=True)
+
+    def _finish(self, question: Question, text: str, standalone: str | None, answer: Answer, lang: str,
+                started: float, **log_extra) -> Answer:
+        """Say which question was understood, remember the turn, log it: the same for ask and stream."""
+        lead = _lead(text, standalone, lang)
         if lead:
             answer.understood_question = standalone
             answer.answer = lead + answer.answer
@@ -171,11 +156,9 @@ class RetrievalAssistant:
 
             self.memory.remember(question.session_id, make_turn(text, standalone, answer))
         log.info("ask", extra={"channel": question.channel, "session": question.session_id,
-                               "status": answer.status, "mode": answer.mode, "streamed": True,
+                               "status": answer.status, "mode": answer.mode, **log_extra,
                                "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
-        if not streamed:
-            yield answer.answer
-        yield answer
+        return answer
 
     def _standalone(self, text: str, history: list, lang: str) -> str | None:
         """A follow-up rewritten into a question that stands alone (None when it already does)."""
@@ -265,20 +248,28 @@ class RetrievalAssistant:
         return list(out.values())
 
     def _answer(self, text: str, lang: str) -> Answer:
+        answer, retrieval = self._grounded(text, lang)
+        if retrieval is None:
+            return answer
+        return self._llm_answer(text, retrieval, lang) or answer
+
+    def _grounded(self, text: str, lang: str) -> tuple[Answer, Retrieval | None]:
+        """The answer without an LLM, and the retrieval an LLM may phrase it from (None when it may not:
+        document facts, refusals, or no LLM configured)."""
         retrieval = self.retrieve(text)
         aspects = document_aspects(text)
         if aspects:
             answer = self._document_answer(retrieval, aspects, lang)
             if answer:
-                return answer
+                return answer, None
         if not retrieval.hits or not retrieval.relevance.passes or retrieval.other_places:
             log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
                                        "other_places": sorted(retrieval.other_places)})
-            return self.refusal(lang)
+            return self.refusal(lang), None
         extractive = self._faq_answer(text, retrieval, lang) or self._extractive_answer(text, retrieval, lang)
         if self.llm is None or extractive.status != "answered":
-            return extractive
-        return self._llm_answer(text, retrieval, lang) or extractive
+            return extractive, None
+        return extractive, retrieval
 
     def _llm_answer(self, text: str, retrieval: Retrieval, lang: str) -> Answer | None:
         """A fluent answer over the same passages; any failure falls back to the extractive answer."""
@@ -288,6 +279,9 @@ class RetrievalAssistant:
         except GenerationError as exc:
             log.info("llm fallback to extractive", extra={"reason": str(exc)})
             return None
+        return self._llm_result(body, hits, lang)
+
+    def _llm_result(self, body: str, hits: list[Hit], lang: str) -> Answer:
         body += self._status_notes(hits[:3], lang)
         return Answer(answer=body, status="answered", sources=[_source(h) for h in hits], mode="llm")
 
@@ -313,7 +307,7 @@ class RetrievalAssistant:
             if float(vector @ np.asarray(retrieval.vector, dtype=np.float32)) < FAQ_MATCH:
                 continue
             judged = _judged(retrieval.groups)
-            if judged and weighted_overlap(judged, set(tokenize(faq_question)), self._idf) < FAQ_WORDS:
+            if judged and weighted_overlap(judged, sentence_tokens(faq_question), self._idf) < FAQ_WORDS:
                 continue  # similar wording, different subject (e.g. 落户 vs 上市)
             clauses = self._clause_passages(hit.passage.extra.get("faq_source", ""))
             cited = [Hit(passage=p, score=hit.score) for p in clauses] or [hit]
@@ -387,6 +381,13 @@ class RetrievalAssistant:
                 table.setdefault(_norm(passage.title), []).append((_norm(passage.section), passage))
         self._section_index = (snapshot, table)
         return table
+
+
+def _lead(text: str, standalone: str | None, lang: str) -> str:
+    """The line that says which question a rewritten follow-up was understood as."""
+    if not standalone or standalone == text:
+        return ""
+    return f"（理解为：{standalone}）\n" if lang == "zh" else f"(Understood as: {standalone})\n"
 
 
 def _judged(groups: QueryGroups) -> QueryGroups:
