@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from bot.retrieval.chroma_index import ChromaIndex
 from bot.retrieval.embedding import load_embeddings
 from bot.settings import PROJECT_ROOT, Settings
 from ingest.sync import KnowledgeSync
+from tests.netutil import free_port
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 POLICY = KNOWLEDGE / "policy" / "nanjing-open-source-action-plan-2023-2025.md"
@@ -64,18 +64,12 @@ def sync(index: ChromaIndex, kb_dir: Path) -> KnowledgeSync:
     return KnowledgeSync(index, kb_dir)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real Chroma server (`chroma run`, shipped with the chromadb package) on a loopback port."""
     binary = shutil.which("chroma") or str(Path(os.sys.executable).with_name("chroma"))
     path = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = open(path / "server.log", "wb")
     process = subprocess.Popen([binary, "run", "--path", str(path / "db"), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)

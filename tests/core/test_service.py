@@ -17,7 +17,7 @@ from bot.memory import ConversationMemory
 from bot.services import Services
 from bot.store import MemoryStore
 from bot.types import Question
-from tests.memory.fake_llm import FakeLLM, Reply, ServerThread, make_app
+from tests.memory.fake_llm import Reply
 
 
 @pytest.fixture(scope="module")
@@ -142,14 +142,6 @@ def test_follow_up_questions_across_turns(small_kb, assistant):
     again = follow.ask(Question(text="What about GPL-2.0-only?", session_id="u3"))
     assert again.license_check is not None and again.license_check.outbound == "GPL-2.0-only"
     assert again.license_check.inbound == "MPL-2.0"
-
-
-@pytest.fixture(scope="module")
-def fake_llm_server():
-    state = FakeLLM()
-    with ServerThread(make_app(state)) as server:
-        state.url = f"http://127.0.0.1:{server.port}/v1"
-        yield state
 
 
 @pytest.fixture

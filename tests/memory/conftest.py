@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -15,13 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot.redis_store import RedisStore
 from bot.store import MemoryStore
-from tests.memory.fake_llm import FakeLLM, ServerThread, make_app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.netutil import free_port
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +22,7 @@ def redis_url(tmp_path_factory):
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: `apt-get install redis-server` (CI installs it)", pytrace=False)
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -72,16 +65,8 @@ def store(request):
     return request.getfixturevalue("redis_store")
 
 
-@pytest.fixture(scope="session")
-def _fake_llm_server():
-    state = FakeLLM()
-    with ServerThread(make_app(state)) as server:
-        state.url = f"http://127.0.0.1:{server.port}/v1"
-        yield state
-
-
 @pytest.fixture
-def fake_llm(_fake_llm_server):
-    _fake_llm_server.script()
-    yield _fake_llm_server
-    _fake_llm_server.script()
+def fake_llm(fake_llm_server):
+    fake_llm_server.script()
+    yield fake_llm_server
+    fake_llm_server.script()

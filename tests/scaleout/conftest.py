@@ -23,15 +23,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from bot.redis_store import RedisStore
+from tests.netutil import free_port  # re-exported for the scale-out tests
 
 HERE = Path(__file__).resolve().parent
+
 PROJECT_ROOT = HERE.parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def stop_process(proc: subprocess.Popen | None, timeout: float = 10) -> None:

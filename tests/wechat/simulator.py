@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,17 +20,12 @@ from wechatpy.crypto import WeChatCrypto
 
 from adapters.wechat.codec import cdata, parse_xml, sign
 from bot.types import Answer, Question, Source
+from tests.netutil import free_port  # re-exported for the wechat tests
 
 BUSY = "该公众号暂时无法提供服务，请稍后再试"
 
 
 # --- servers --------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(app) -> str:
     """Run `app` with uvicorn on a free loopback port in a thread; yield its base URL."""
