@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 Verdict = Literal["compatible", "incompatible", "conditional", "unknown"]
 AnswerStatus = Literal["answered", "no_answer"]
@@ -76,6 +78,56 @@ class LicenseCheck(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+class LicenseInfo(BaseModel):
+    """Facts about one licence: what `GET /api/licenses/{id}` returns."""
+
+    id: str
+    name: str
+    spdx_id: str | None = None
+    category: str
+    osi_approved: bool = False
+    fsf_libre: bool = False
+    deprecated: bool = False
+    obligations: list[str] = Field(default_factory=list)
+    text_url: str | None = None
+    in_osadl_matrix: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+
+class IdentifyCandidate(BaseModel):
+    id: str
+    name: str
+    score: float
+
+
+class IdentifyResult(BaseModel):
+    """Which licence a pasted LICENSE text is (`POST /api/licenses/identify`)."""
+
+    id: str | None = None
+    name: str | None = None
+    confidence: float = 0.0
+    candidates: list[IdentifyCandidate] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LicenseQuery:
+    """A compatibility question found in free text: the code used (inbound) inside a project (outbound)."""
+
+    inbound: str
+    outbound: str
+    use: str | None = None
+
+
+@dataclass(frozen=True)
+class LicenseMention:
+    """A licence named in a text: where, and its canonical SPDX expression (or "proprietary")."""
+
+    start: int
+    end: int
+    expression: str
+
+
 class Answer(BaseModel):
     answer: str
     status: AnswerStatus
@@ -85,3 +137,23 @@ class Answer(BaseModel):
     understood_question: str | None = Field(
         default=None, description="The standalone question used for retrieval when a follow-up was rewritten."
     )
+
+
+TURN_ANSWER_CHARS = 500
+
+
+class Turn(BaseModel):
+    """One exchange of a conversation, kept so that the next message can be understood as a follow-up."""
+
+    question: str
+    standalone: str  # the (rewritten) question used for retrieval
+    answer: str = ""  # the first TURN_ANSWER_CHARS characters
+    topic_terms: list[str] = Field(default_factory=list)
+    license: tuple[str, str] | None = None  # (inbound, outbound) of a licence check
+    status: str = "answered"
+    ts: float = Field(default_factory=time.time)
+
+    @field_validator("answer")
+    @classmethod
+    def _clip(cls, value: str) -> str:
+        return value[:TURN_ANSWER_CHARS]

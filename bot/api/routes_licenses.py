@@ -6,9 +6,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from bot.errors import LicenseError
-from bot.licenses.engine import LicenseEngine, LicenseInfo
-from bot.licenses.identify import IdentifyResult
-from bot.types import LicenseCheck
+from bot.licenses.engine import LicenseEngine
+from bot.types import IdentifyResult, LicenseCheck, LicenseInfo
 
 MAX_IDENTIFY_CHARS = 400_000
 

@@ -3,8 +3,8 @@ licence-text identification, question detection and answer rendering."""
 
 from __future__ import annotations
 
-from bot.licenses.engine import LicenseEngine, LicenseInfo
-from bot.licenses.identify import IdentifyCandidate, IdentifyResult
+from bot.licenses.engine import LicenseEngine
+from bot.types import IdentifyCandidate, IdentifyResult, LicenseInfo
 
 __all__ = ["IdentifyCandidate", "IdentifyResult", "LicenseEngine", "LicenseInfo", "default_data_dir"]
 

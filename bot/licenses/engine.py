@@ -17,14 +17,21 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from bot.errors import LicenseError
-from bot.licenses.identify import IdentifyResult, LicenseIdentifier
+from bot.licenses.identify import LicenseIdentifier
 from bot.licenses.obligations import Obligations
 from bot.licenses.rules import COPYLEFT, OSADL_URL, RuleSet, gnu_parts, later_alternatives
 from bot.licenses.spdx import PROPRIETARY, Leaf, LicenseCatalog, LicenseMeta, Node, leaves
-from bot.types import LicenseCheck, LicenseReference
+from bot.types import (
+    IdentifyResult,
+    LicenseCheck,
+    LicenseInfo,
+    LicenseMention,
+    LicenseQuery,
+    LicenseReference,
+)
 
 RANK = {"incompatible": 0, "unknown": 1, "conditional": 2, "compatible": 3}
 USES = ("binary", "saas", "static", "dynamic")
@@ -124,20 +131,6 @@ _OSADL_TEXT = {
         "Some terms of {i} are unclear, so it cannot be determined whether it can be included in a {o} work (OSADL: unknown).",
     ),
 }
-
-
-class LicenseInfo(BaseModel):
-    id: str
-    name: str
-    spdx_id: str | None = None
-    category: str
-    osi_approved: bool = False
-    fsf_libre: bool = False
-    deprecated: bool = False
-    obligations: list[str] = Field(default_factory=list)
-    text_url: str | None = None
-    in_osadl_matrix: bool = False
-    notes: list[str] = Field(default_factory=list)
 
 
 @dataclass
@@ -243,6 +236,16 @@ class LicenseEngine:
             in_osadl_matrix=self.rules.osadl_name(str(node)) is not None,
             notes=info_notes,
         )
+
+    def find_mentions(self, text: str) -> list[LicenseMention]:
+        from bot.licenses.questions import find_mentions
+
+        return find_mentions(text, self)
+
+    def parse_question(self, text: str) -> LicenseQuery | None:
+        from bot.licenses.questions import parse_license_question
+
+        return parse_license_question(text, self)
 
     def identify(self, text: str) -> IdentifyResult:
         if self._identifier is None:

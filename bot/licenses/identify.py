@@ -14,7 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from bot.types import IdentifyCandidate, IdentifyResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.licenses.spdx import LicenseCatalog
@@ -78,20 +78,6 @@ _BULLET = re.compile(
     r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\(?[a-z]\)|\(?[ivx]{1,4}\)|[-*•·‣◦])\s+", re.MULTILINE
 )
 _TOKEN = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]")
-
-
-class IdentifyCandidate(BaseModel):
-    id: str
-    name: str
-    score: float
-
-
-class IdentifyResult(BaseModel):
-    id: str | None = None
-    name: str | None = None
-    confidence: float = 0.0
-    candidates: list[IdentifyCandidate] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
 
 
 def strip_front_matter(text: str) -> str:

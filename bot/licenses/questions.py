@@ -21,16 +21,10 @@ from typing import TYPE_CHECKING
 
 from bot.errors import LicenseError
 from bot.licenses.spdx import PROPRIETARY
+from bot.types import LicenseMention, LicenseQuery
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.licenses.engine import LicenseEngine
-
-
-@dataclass(frozen=True)
-class LicenseQuery:
-    inbound: str
-    outbound: str
-    use: str | None = None
 
 
 @dataclass
@@ -280,6 +274,12 @@ def _find_mentions(text: str, engine: LicenseEngine) -> list[_Mention]:
     return chosen
 
 
+def find_mentions(text: str, engine: LicenseEngine) -> list[LicenseMention]:
+    """The licences a text names (SPDX ids, expressions, common names, "closed source"), in order."""
+    t = unicodedata.normalize("NFKC", text)
+    return [LicenseMention(m.start, m.end, m.value) for m in _find_mentions(t, engine)]
+
+
 def _role_score(text: str, m: _Mention) -> int:
     """> 0 looks like the project (outbound), < 0 like the code being used (inbound)."""
     if m.value == PROPRIETARY:
@@ -391,4 +391,4 @@ def parse_license_question(text: str, engine: LicenseEngine | None = None) -> Li
     return LicenseQuery(inbound=inbound_value, outbound=outbound.value, use=use)
 
 
-__all__ = ["LicenseQuery", "parse_license_question"]
+__all__ = ["LicenseQuery", "find_mentions", "parse_license_question"]

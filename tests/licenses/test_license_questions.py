@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.licenses.questions import LicenseQuery, parse_license_question
+from bot.licenses.questions import parse_license_question
+from bot.types import LicenseQuery
 
 CASES = [
     # --- Chinese
