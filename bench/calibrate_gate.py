@@ -41,11 +41,11 @@ def main() -> None:
     if args.dev:
         inside += load(args.dev / "policy.jsonl")
         outside += load(args.dev / "refuse.jsonl")
-    assistant = Components(Settings()).assistant
+    assistant = Components(Settings()).core_assistant
     rows = []
     for label, questions in (("in", inside), ("off", outside)):
         for q in questions:
-            if assistant._licence(q, "zh"):
+            if assistant.licences is not None and assistant.licences.answer(q, "zh"):
                 continue
             r = assistant.retrieve(q)
             rows.append((label, q, r.relevance.dense, r.relevance.coverage, bool(r.other_places)))

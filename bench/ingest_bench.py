@@ -19,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.resources import bundled_knowledge_dir
+from bot.settings import Settings
 from bot.wiring import Components
 
 
@@ -29,7 +30,7 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--knowledge", type=Path, default=PROJECT_ROOT / "knowledge")
+    parser.add_argument("--knowledge", type=Path, default=bundled_knowledge_dir())
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="yuanbot-bench-"))

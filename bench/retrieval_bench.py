@@ -43,13 +43,13 @@ def recipe_store(components: Components):
 
     settings = components.settings.model_copy(update={"data_dir": components.settings.data_dir / "bench-recipe"})
     client = _client(settings)
-    store = Chroma(client=client, collection_name="recipe", embedding_function=components.embeddings,
+    store = Chroma(client=client, collection_name="recipe", embedding_function=components.embedder,
                    collection_configuration={"hnsw": {"space": "cosine"}})
     if store._collection.count() == 0:
         splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
         texts = []
         for doc_id in components.index.documents():
-            path = components.settings.knowledge_dir / doc_id
+            path = components.knowledge_dir / doc_id
             texts.extend(splitter.split_text(load_document(path).text))
         print(f"building the recipe index: {len(texts)} chunks …", file=sys.stderr)
         for start in range(0, len(texts), 512):
@@ -82,7 +82,7 @@ def main() -> None:
     questions = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines()
                  if line.strip() and "gold" in line]
     components = Components(Settings())
-    assistant, knowledge = components.assistant, components.knowledge
+    assistant, knowledge = components.core_assistant, components.knowledge
     assistant.warm_up()
     recipe = recipe_store(components)
     systems = {
@@ -100,7 +100,7 @@ def main() -> None:
     print("|" + "---|" * len(keys))
     for row in rows:
         print("| " + " | ".join(str(row[key]) for key in keys) + " |")
-    print(f"\n{len(questions)} questions from {args.questions.name}; corpus: {len(knowledge.snapshot.passages)} "
+    print(f"\n{len(questions)} questions from {args.questions.name}; corpus: {len(knowledge.passages())} "
           f"YuanBot chunks, {recipe._collection.count()} recipe chunks")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from adapters.telegram.cli import build_telegram_cli
 from bot.errors import KnowledgeError, YuanbotError
+from bot.licenses.cli import license_app
 from bot.logging_setup import configure_logging
+from bot.report_cli import report
 from bot.settings import Settings
 
 app = typer.Typer(help="YuanBot 源问: grounded answers on open-source policy and licensing.",
@@ -52,9 +56,10 @@ def ingest(
     from bot.wiring import Components
 
     settings = _settings()
-    targets = paths or [settings.knowledge_dir]
+    components = Components(settings)
+    targets = paths or [components.knowledge_dir]
     try:
-        sync = Components(settings).sync()
+        sync = components.sync()
         show_bar = sys.stderr.isatty() and not as_json
         with Progress(TextColumn("[bold]embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err, disable=not show_bar, transient=True) as bar:
@@ -200,13 +205,22 @@ def serve(
     """Serve the HTTP API, OpenAPI docs at /docs and the widget demo page at /."""
     import uvicorn
 
+    from bot.api.server import SERVER_OPTIONS
+    from bot.api.tokens import check_admin_token
+
     settings = _settings()
     configure_logging(settings.log_level, settings.log_json)
     host, port = host or settings.host, port or settings.port
+    try:
+        check_admin_token(settings.admin)  # refuse a weak token before loading anything
+    except YuanbotError as exc:
+        _fail(str(exc))
+    server_options = {"host": host, "port": port, "log_level": settings.log_level.lower(), **SERVER_OPTIONS}
     console.print(f"YuanBot on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     if workers > 1:
-        uvicorn.run("bot.api.factory:app", host=host, port=port, workers=workers, factory=False,
-                    log_level=settings.log_level.lower())
+        with tempfile.TemporaryDirectory(prefix="yuanbot-metrics-") as metrics_dir:
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # /metrics sums every worker's series
+            uvicorn.run("bot.wiring:asgi_app", factory=True, workers=workers, **server_options)
         return
     try:
         from bot.wiring import build_app
@@ -215,23 +229,24 @@ def serve(
     except YuanbotError as exc:
         _fail(str(exc))
         return
-    uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(application, **server_options)
 
 
-def _mount_optional() -> None:
-    """Sub-commands from the licence engine and the Telegram adapter."""
-    from bot.licenses.cli import license_app
+def _licence_advisor():
+    from bot.wiring import Components
 
-    app.add_typer(license_app, name="license", help="Licence compatibility and licence facts.")
-    from adapters.telegram.cli import build_telegram_cli
-
-    app.add_typer(build_telegram_cli(), name="telegram")
-    from bot.report_cli import report
-
-    app.command(name="report", help="What people asked that the knowledge base could not answer.")(report)
+    return Components(_settings()).licences
 
 
-_mount_optional()
+def _telegram_services(settings: Settings):
+    from bot.wiring import build_services
+
+    return build_services(settings)
+
+
+app.add_typer(license_app, name="license", help="Licence compatibility and licence facts.")
+app.add_typer(build_telegram_cli(services_factory=_telegram_services), name="telegram")
+app.command(name="report", help="What people asked that the knowledge base could not answer.")(report)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -6,6 +6,9 @@ import json
 import logging
 import sys
 import time
+from typing import Any
+
+from asgi_correlation_id.context import correlation_id
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
@@ -36,6 +39,9 @@ class ContextFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
+    """One handler on the root logger for everything, uvicorn's own loggers included (the server is started
+    with log_config=None, so they propagate here instead of printing plain text of their own)."""
+    records_carry_request_id()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter() if json_lines else ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -45,3 +51,28 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     root.setLevel(level.upper())
     for noisy in ("jieba", "chromadb", "httpx", "sentence_transformers", "urllib3", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+_records_carry_request_id = False
+
+
+def records_carry_request_id() -> None:
+    """Every log record made while a request runs gets `request_id` (the X-Request-ID that
+    asgi-correlation-id keeps in a context variable), whatever handler prints it. Installed once."""
+    global _records_carry_request_id
+    if _records_carry_request_id:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        request_id = correlation_id.get()
+        if request_id is not None:
+            record.request_id = request_id
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _records_carry_request_id = True

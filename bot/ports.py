@@ -7,7 +7,8 @@ Adapters and the HTTP API talk to the core only through these protocols; the com
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol, runtime_checkable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bot.types import (
     Answer,
@@ -21,6 +22,9 @@ from bot.types import (
     Question,
     Turn,
 )
+
+if TYPE_CHECKING:  # the report's shape is defined beside the SQLite log that builds it
+    from bot.questionlog import Report
 
 
 @runtime_checkable
@@ -155,3 +159,24 @@ class QuestionRecorder(Protocol):
 
     def record_question(self, *, channel: str, session_id: str | None, question: str, status: str,
                         top_score: float | None, latency_ms: float, mode: str) -> None: ...
+
+
+@runtime_checkable
+class QuestionLogReader(Protocol):
+    """The staff's view of what was asked: the report and raw exports."""
+
+    def report(self, since: timedelta, *, limit: int = 20) -> Report: ...
+
+    def export(self, since: timedelta, *, kind: str = "feedback") -> list[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class QuestionLog(FeedbackRecorder, QuestionRecorder, QuestionLogReader, Protocol):
+    """Questions and feedback from every channel, and the staff report built from them."""
+
+
+@runtime_checkable
+class HealthCheck(Protocol):
+    def health(self) -> dict[str, Any]:
+        """{"documents", "chunks", "model"}; raises KnowledgeError when something needed is unavailable."""
+        ...

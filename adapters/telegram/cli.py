@@ -18,7 +18,8 @@ from telegram.error import TelegramError
 from adapters.telegram.application import ALLOWED_UPDATES, build_application, file_url_for
 from bot.errors import ConfigError
 from bot.ports import Assistant, FeedbackRecorder, KeyValueStore
-from bot.settings import Settings
+from bot.services import Services
+from bot.settings import Settings, secret_value
 
 log = logging.getLogger("yuanbot.telegram")
 
@@ -37,7 +38,7 @@ def run_polling(
     Polling deletes any webhook first (Telegram allows only one of the two).
     """
     application = build_application(settings, assistant, store, feedback, **application_options)
-    log.info("telegram bot polling %s", settings.telegram_api_url, extra={"channel": "telegram"})
+    log.info("telegram bot polling %s", settings.telegram.api_url, extra={"channel": "telegram"})
     extra: dict[str, Any] = {}
     if threading.current_thread() is not threading.main_thread():
         extra["stop_signals"] = None  # signal handlers can only be installed in the main thread
@@ -56,23 +57,23 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 def _bot(settings: Settings) -> Bot:
-    if not settings.telegram_token:
+    if not settings.telegram.token:
         raise ConfigError("YUANBOT_TELEGRAM_TOKEN is not set (create a bot with @BotFather)")
     return Bot(
-        settings.telegram_token,
-        base_url=settings.telegram_api_url,
-        base_file_url=file_url_for(settings.telegram_api_url),
+        secret_value(settings.telegram.token),
+        base_url=settings.telegram.api_url,
+        base_file_url=file_url_for(settings.telegram.api_url),
     )
 
 
 async def set_webhook(settings: Settings, url: str, *, drop_pending_updates: bool = False) -> bool:
     """Register `url` (…/telegram/webhook) with Telegram, with our secret token."""
-    if not settings.telegram_webhook_secret:
+    if not settings.telegram.webhook_secret:
         raise ConfigError("YUANBOT_TELEGRAM_WEBHOOK_SECRET must be set before registering a webhook")
     async with _bot(settings) as bot:
         return await bot.set_webhook(
             url=url,
-            secret_token=settings.telegram_webhook_secret,
+            secret_token=secret_value(settings.telegram.webhook_secret),
             allowed_updates=ALLOWED_UPDATES,
             drop_pending_updates=drop_pending_updates,
         )
@@ -84,11 +85,11 @@ async def delete_webhook(settings: Settings, *, drop_pending_updates: bool = Fal
 
 
 def build_telegram_cli(
-    services_factory: Callable[[Settings], Any] | None = None,
+    services_factory: Callable[[Settings], Services] | None = None,
     assistant_factory: Callable[[Settings], Assistant] | None = None,
 ) -> typer.Typer:
-    """The `telegram` sub-app. By default it builds everything with `bot.wiring.build_services(settings)`
-    (imported lazily); `assistant_factory` builds only the assistant (memory store and feedback)."""
+    """The `telegram` sub-app. The composition root passes `services_factory` (everything the bot needs);
+    tests may pass `assistant_factory` instead (an in-process store, feedback kept nowhere)."""
     app = typer.Typer(
         name="telegram",
         help="Run the Telegram bot (long polling) or manage its webhook.",
@@ -110,24 +111,21 @@ def build_telegram_cli(
         from bot.logging_setup import configure_logging
 
         configure_logging(settings.log_level, settings.log_json)
-        if not settings.telegram_token:  # before loading the knowledge base
+        if not settings.telegram.token:  # before loading the knowledge base
             typer.echo("error: YUANBOT_TELEGRAM_TOKEN is not set (create a bot with @BotFather)", err=True)
             raise typer.Exit(2)
         try:
             if assistant_factory is not None:
                 run_polling(settings, assistant_factory(settings), drop_pending_updates=drop_pending_updates)
                 return
-            factory = services_factory
-            if factory is None:
-                from bot.wiring import build_services
-
-                factory = build_services
-            services = factory(settings)
+            if services_factory is None:
+                raise ConfigError("the telegram command was built without a way to build the assistant")
+            services = services_factory(settings)
             run_polling(
                 settings,
                 services.assistant,
                 services.store,
-                services.feedback,
+                services.question_log,
                 drop_pending_updates=drop_pending_updates,
             )
         except ConfigError as exc:
@@ -176,5 +174,3 @@ def build_telegram_cli(
 
     return app
 
-
-telegram_app = build_telegram_cli()

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from bot.text import answer_language
 from bot.types import Answer, LicenseCheck, Source
 
 TELEGRAM_LIMIT = 4096
@@ -201,21 +202,13 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT, *, is_html: bool = Tru
 # ---------------------------------------------------------------------------------------------------
 # language and texts
 
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_RE = re.compile(r"[A-Za-z]")
-
-
 def lang_from_code(language_code: str | None) -> str:
-    return "zh" if (language_code or "").lower().startswith("zh") else "en"
+    return answer_language(None, language_code)
 
 
 def lang_for(text: str | None, language_code: str | None) -> str:
     """The language to label an answer in: the question's script first, then the user's Telegram language."""
-    if text and _CJK_RE.search(text):
-        return "zh"
-    if text and _LATIN_RE.search(text):
-        return "en"
-    return lang_from_code(language_code)
+    return answer_language(text, language_code)
 
 
 TEXTS: dict[str, dict[str, str]] = {

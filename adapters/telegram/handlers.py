@@ -39,7 +39,8 @@ from adapters.telegram.format import (
 )
 from bot.errors import LicenseError, YuanbotError
 from bot.ports import Assistant, FeedbackRecorder, KeyValueStore
-from bot.types import Answer, Question
+from bot.stores.aio import AsyncStore
+from bot.types import MAX_QUESTION_CHARS, Answer, Question
 
 log = logging.getLogger("yuanbot.telegram")
 
@@ -62,15 +63,15 @@ class TelegramHandlers:
         self,
         assistant: Assistant,
         store: KeyValueStore,
-        feedback: FeedbackRecorder,
+        feedback: FeedbackRecorder | None,
         *,
-        max_question_chars: int = 2000,
+        max_question_chars: int = MAX_QUESTION_CHARS,
         answer_ttl: float = ANSWER_TTL,
         typing_interval: float = 4.0,
         key_prefix: str = "telegram",
     ) -> None:
         self.assistant = assistant
-        self.store = store
+        self.store = AsyncStore(store)  # the handlers run on the event loop
         self.feedback = feedback
         self.max_question_chars = max_question_chars
         self.answer_ttl = answer_ttl
@@ -121,8 +122,8 @@ class TelegramHandlers:
         user = update.effective_user
         lang = lang_from_code(user.language_code if user else None)
         session = session_id_for(update.effective_chat, user)
-        answer_id = self.store.get(f"{self.prefix}:last:{session}")
-        record = self._load(answer_id) if answer_id else None
+        answer_id = await self.store.get(f"{self.prefix}:last:{session}")
+        record = await self._load(answer_id) if answer_id else None
         await self._send_sources(
             context, update.effective_chat.id, record, lang, reply_to=self._reply_target(update)
         )
@@ -174,28 +175,29 @@ class TelegramHandlers:
         kind, _, rest = (query.data or "").partition(":")
         if kind == "fb":
             rating, _, answer_id = rest.partition(":")
-            record = self._load(answer_id)
+            record = await self._load(answer_id)
             if record is None or rating not in ("up", "down"):
                 await query.answer(t(lang, "expired"))
                 return
             lang = record.get("lang", lang)
-            first = self.store.set_if_absent(
+            first = await self.store.set_if_absent(
                 f"{self.prefix}:rated:{answer_id}:{user.id}", rating, ttl=self.answer_ttl
             )
             if not first:
                 await query.answer(t(lang, "already"))
                 return
             try:
-                # called on the loop, like the core's /api/feedback (a quick write; SQLite-friendly)
-                self.feedback.record_feedback(
-                    channel=CHANNEL,
-                    session_id=record["session_id"],
-                    question=record["question"],
-                    answer=record["answer"]["answer"],
-                    rating=rating,
-                )
+                if self.feedback is not None:
+                    await asyncio.to_thread(
+                        self.feedback.record_feedback,
+                        channel=CHANNEL,
+                        session_id=record["session_id"],
+                        question=record["question"],
+                        answer=record["answer"]["answer"],
+                        rating=rating,
+                    )
             except Exception:
-                self.store.delete(f"{self.prefix}:rated:{answer_id}:{user.id}")
+                await self.store.delete(f"{self.prefix}:rated:{answer_id}:{user.id}")
                 log.exception(
                     "feedback could not be recorded",
                     extra={"channel": CHANNEL, "session": record["session_id"]},
@@ -213,7 +215,7 @@ class TelegramHandlers:
                         reply_markup=self._keyboard(answer_id, lang, record, rated=True)
                     )
         elif kind == "src":
-            record = self._load(rest)
+            record = await self._load(rest)
             if record is None:
                 await query.answer(t(lang, "expired"))
                 return
@@ -294,10 +296,10 @@ class TelegramHandlers:
             "lang": lang,
             "answer": answer.model_dump(mode="json"),
         }
-        self.store.set(
+        await self.store.set(
             f"{self.prefix}:answer:{answer_id}", json.dumps(record, ensure_ascii=False), ttl=self.answer_ttl
         )
-        self.store.set(f"{self.prefix}:last:{session}", answer_id, ttl=self.answer_ttl)
+        await self.store.set(f"{self.prefix}:last:{session}", answer_id, ttl=self.answer_ttl)
         await self._send(
             context,
             chat.id,
@@ -340,10 +342,10 @@ class TelegramHandlers:
             row.append(InlineKeyboardButton(t(lang, "sources_button"), callback_data=f"src:{answer_id}"))
         return InlineKeyboardMarkup([row] if row else [])
 
-    def _load(self, answer_id: str | None) -> dict[str, Any] | None:
+    async def _load(self, answer_id: str | None) -> dict[str, Any] | None:
         if not answer_id:
             return None
-        raw = self.store.get(f"{self.prefix}:answer:{answer_id}")
+        raw = await self.store.get(f"{self.prefix}:answer:{answer_id}")
         if raw is None:
             return None
         try:

@@ -16,8 +16,9 @@ from telegram.error import TelegramError
 from adapters.telegram.application import build_application
 from bot.errors import ConfigError
 from bot.ports import Assistant, FeedbackRecorder, KeyValueStore
-from bot.settings import Settings
-from bot.store import MemoryStore
+from bot.settings import Settings, secret_value
+from bot.stores import InProcessStore
+from bot.stores.aio import AsyncStore
 
 log = logging.getLogger("yuanbot.telegram")
 
@@ -39,12 +40,13 @@ def build_telegram_webhook(
     Mount: `services.lifespan_hooks.append(hook)` and `create_app(services, routers=[router])`.
     `application_options` go to `build_application` (timeouts, rate limiter …).
     """
-    if not settings.telegram_webhook_secret:
+    if not settings.telegram.webhook_secret:
         raise ConfigError("YUANBOT_TELEGRAM_WEBHOOK_SECRET must be set to receive Telegram webhooks")
-    secret = settings.telegram_webhook_secret.encode()
-    store = store if store is not None else MemoryStore()
+    secret = secret_value(settings.telegram.webhook_secret).encode()
+    store = store if store is not None else InProcessStore()
+    updates_seen = AsyncStore(store)
     application = build_application(settings, assistant, store, feedback, webhook=True, **application_options)
-    bot_id = (settings.telegram_token or "").split(":", 1)[0]
+    bot_id = secret_value(settings.telegram.token).split(":", 1)[0]
     router = APIRouter(tags=["telegram"])
 
     @router.post(path, include_in_schema=False)
@@ -63,7 +65,8 @@ def build_telegram_webhook(
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return JSONResponse({"message": "not a Telegram update"}, status_code=400)
         # Telegram redelivers an update it thinks failed; several workers may share the store
-        if not store.set_if_absent(f"telegram:{bot_id}:update:{data['update_id']}", "1", ttl=24 * 3600):
+        if not await updates_seen.set_if_absent(f"telegram:{bot_id}:update:{data['update_id']}", "1",
+                                                ttl=24 * 3600):
             return Response(status_code=200)
         try:
             update = Update.de_json(data, application.bot)

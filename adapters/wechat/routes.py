@@ -13,33 +13,16 @@ from collections.abc import Callable
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.exceptions import HTTPException
 
 from adapters.wechat.codec import MAX_BODY_BYTES, BadMessage, Codec, Forbidden, text_reply_xml
 from adapters.wechat.handler import WeChatService
 from adapters.wechat.messages import ERROR_TEXT
 from adapters.wechat.sender import WeChatApi
 from bot.ports import Assistant, KeyValueStore
-from bot.settings import Settings
+from bot.settings import Settings, secret_value
 
 log = logging.getLogger("yuanbot.wechat")
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _read_capped(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    """Read at most `limit` bytes: a huge body is refused before it is buffered."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _TooLarge()
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge()
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _text(status: int, body: str) -> PlainTextResponse:
@@ -54,22 +37,24 @@ def build_wechat_router(
     http_client_factory: Callable[[], httpx.AsyncClient] | None = None,
     hold_seconds: float | None = None,
 ) -> APIRouter:
-    """The WeChat router; without `wechat_token` it answers 503 (not configured) rather than failing startup."""
+    """The WeChat router; without a token it answers 503 (not configured) rather than failing startup."""
+    wechat = settings.wechat
     codec = (
-        Codec(settings.wechat_token, settings.wechat_appid, settings.wechat_aes_key, settings.wechat_previous_aes_key)
-        if settings.wechat_token
+        Codec(secret_value(wechat.token), wechat.appid, secret_value(wechat.aes_key) or None,
+              secret_value(wechat.previous_aes_key) or None)
+        if wechat.token
         else None
     )
     api = (
-        WeChatApi(settings.wechat_api_base_url, settings.wechat_appid, settings.wechat_secret, store,
+        WeChatApi(wechat.api_base_url, wechat.appid, secret_value(wechat.secret), store,
                   http_client_factory)
-        if settings.wechat_appid and settings.wechat_secret
+        if wechat.appid and wechat.secret
         else None
     )
     service = WeChatService(
         assistant, store, api,
-        account_type=settings.wechat_account_type,
-        budget=settings.wechat_budget_seconds,
+        account_type=wechat.account_type,
+        budget=wechat.budget_seconds,
         hold_seconds=hold_seconds,
         max_question_chars=settings.max_question_chars,
     )
@@ -86,17 +71,21 @@ def build_wechat_router(
             return _text(403, "forbidden")
         return _text(200, echostr)
 
-    @router.post("/wechat", response_class=PlainTextResponse, summary="WeChat message push")
+    @router.post("/wechat", response_class=PlainTextResponse, summary="WeChat message push",
+                 max_body_size=MAX_BODY_BYTES)
     async def receive(request: Request) -> Response:
         started = time.monotonic()
         if codec is None:
             log.warning("wechat is not configured (YUANBOT_WECHAT_TOKEN)", extra={"channel": "wechat"})
             return _text(503, "wechat not configured")
         try:
-            body = await _read_capped(request)
+            # the app's body cap (max_body_size, at most MAX_BODY_BYTES here) stops a huge body early
+            body = await request.body()
             inbound = codec.decode(dict(request.query_params), body)
-        except _TooLarge:
-            log.warning("wechat body over %d bytes refused", MAX_BODY_BYTES, extra={"channel": "wechat"})
+        except HTTPException as exc:
+            if exc.status_code != 413:
+                raise
+            log.warning("wechat body too large, refused", extra={"channel": "wechat"})
             return _text(413, "too large")
         except Forbidden as exc:
             log.warning("wechat delivery refused: %s", exc, extra={"channel": "wechat"})

@@ -22,9 +22,14 @@ import logging
 import re
 from collections.abc import Iterator
 
-from bot.answering.prompts import render
+from langchain.chat_models import init_chat_model
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from bot.answering.prompts import render, template
 from bot.errors import ConfigError, GenerationError
-from bot.types import Passage
+from bot.settings import LLMSettings, secret_value
+from bot.text import CJK_RUN
+from bot.types import Passage, Turn
 
 log = logging.getLogger("yuanbot.llm")
 
@@ -36,7 +41,7 @@ HISTORY_ANSWER_CHARS = 200
 _CITE = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 _CITE_AFTER_END = re.compile(r"([。！？!?；;]|\.(?=\s|$))\s*((?:[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】]\s*)+)")
 _SENTENCES = re.compile(r"(?<=[。！？!?；;])\s*|\n+|(?<=\.)\s+")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
 _WORD = re.compile(r"[a-z0-9][a-z0-9.+\-]*[a-z0-9]|[a-z0-9]")
 _STOP = frozenset(
     ["the", "and", "for", "are", "was", "were", "with", "that", "this", "from", "have", "has", "not", "but", "can", "may", "shall", "will", "its", "their", "them", "which", "what", "when", "where", "who", "how", "any", "all", "per", "into", "under", "than", "then", "there", "these", "those", "such", "also", "only", "been", "being", "does", "did", "you", "your", "our", "out", "use", "used"]
@@ -56,8 +61,6 @@ def prompt(name: str, lang: str, **values: str) -> str:
 
 
 def prompt_version(name: str, lang: str) -> str | None:
-    from bot.answering.prompts import template
-
     m = re.match(r"\s*#\s*version:\s*(\S+)", template(name, lang))
     return m.group(1) if m else None
 
@@ -73,7 +76,7 @@ def format_passages(passages: list[Passage]) -> str:
     return "\n\n".join(blocks)
 
 
-def format_history(history, lang: str) -> str:
+def format_history(history: list[Turn], lang: str) -> str:
     user, bot = ("用户", "助手") if lang == "zh" else ("User", "Assistant")
     lines = []
     for turn in history:
@@ -89,7 +92,7 @@ def format_history(history, lang: str) -> str:
 
 def _units(text: str) -> set[str]:
     units: set[str] = set()
-    for run in _CJK_RUN.findall(text):
+    for run in CJK_RUN.findall(text):
         units.update(run[i : i + 2] for i in range(len(run) - 1))
         if len(run) == 1:
             units.add(run)
@@ -150,26 +153,24 @@ class LLMGenerator:
         self.timeout = timeout
 
     @classmethod
-    def from_settings(cls, settings) -> LLMGenerator:
-        if not settings.llm_base_url or not settings.llm_model:
+    def from_settings(cls, settings: LLMSettings) -> LLMGenerator:
+        """An OpenAI-compatible chat model through langchain's `init_chat_model`."""
+        if not settings.enabled:
             raise ConfigError("LLM mode needs YUANBOT_LLM_BASE_URL and YUANBOT_LLM_MODEL")
-        from langchain_openai import ChatOpenAI
-
-        chat = ChatOpenAI(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key or "not-needed",  # local servers (Ollama, vLLM) ignore it
-            timeout=settings.llm_timeout,
+        chat = init_chat_model(
+            settings.model,
+            model_provider="openai",
+            base_url=settings.base_url,
+            api_key=secret_value(settings.api_key) or "not-needed",  # local servers (Ollama, vLLM) ignore it
+            timeout=settings.timeout,
             max_retries=0,
             temperature=0.1,
         )
-        return cls(chat, model_name=settings.llm_model, timeout=settings.llm_timeout)
+        return cls(chat, model_name=settings.model or "", timeout=settings.timeout)
 
     # --- prompts -------------------------------------------------------------------------------
     @staticmethod
-    def answer_messages(question: str, passages: list[Passage], lang: str):
-        from langchain_core.messages import HumanMessage, SystemMessage
-
+    def answer_messages(question: str, passages: list[Passage], lang: str) -> list[BaseMessage]:
         return [
             SystemMessage(content=prompt("system", lang)),
             HumanMessage(content=prompt("answer", lang, question=question, passages=format_passages(passages))),
@@ -181,8 +182,7 @@ class LLMGenerator:
             reply = self.chat.invoke(messages)
         except Exception as exc:  # openai.APIError, timeouts, connection errors, bad payloads
             raise GenerationError(f"LLM endpoint failed ({what}): {exc.__class__.__name__}") from exc
-        content = reply.content if isinstance(reply.content, str) else _text_of(reply.content)
-        return content.strip()
+        return reply.text.strip()
 
     def answer(self, question: str, passages: list[Passage], lang: str) -> str:
         """A cited answer from the passages; GenerationError when the endpoint fails or the answer is unusable."""
@@ -203,7 +203,7 @@ class LLMGenerator:
         parts: list[str] = []
         try:
             for chunk in self.chat.stream(self.answer_messages(question, passages, lang)):
-                piece = chunk.content if isinstance(chunk.content, str) else _text_of(chunk.content)
+                piece = chunk.text
                 if piece:
                     parts.append(piece)
                     yield piece
@@ -215,12 +215,10 @@ class LLMGenerator:
         if reason:
             raise GenerationError(f"LLM answer rejected: {reason}")
 
-    def condense(self, question: str, history, lang: str) -> str:
+    def condense(self, question: str, history: list[Turn], lang: str) -> str:
         """A standalone question from a follow-up and the session history (the question itself if no history)."""
         if not history:
             return question
-        from langchain_core.messages import HumanMessage
-
         text = self._invoke(
             [HumanMessage(content=prompt("condense", lang, history=format_history(history, lang), question=question))],
             "condense",
@@ -231,12 +229,3 @@ class LLMGenerator:
             raise GenerationError("LLM gave an unusable condensed question")
         return line
 
-
-def _text_of(content) -> str:
-    parts = []
-    for item in content or []:
-        if isinstance(item, str):
-            parts.append(item)
-        elif isinstance(item, dict) and item.get("type") == "text":
-            parts.append(item.get("text", ""))
-    return "".join(parts)

@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.settings import PROJECT_ROOT
+from bot.resources import prompts_dir
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+PROMPTS_DIR = prompts_dir()
 REQUIRED = {
     "refusal": {"contact"},
     "system": set(),

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import re
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # split after Chinese sentence ends, after English sentence ends followed by a capital, and at line breaks
 _SENTENCE = re.compile(r"(?<=[。！？；!?])\s*|\n+|(?<=[.;])\s+(?=[A-Z(\"“])")
-
-
-def question_language(text: str) -> str:
-    """'zh' when the question has any Chinese characters, else 'en'."""
-    return "zh" if _CJK.search(text) else "en"
 
 
 def split_sentences(text: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Admin endpoints behind a bearer token: re-ingest, ingest status, feedback export, the staff report.
 
-    if settings.admin_enabled:
-        check_admin_token(settings)            # refuses to start with an empty, short or default token
+    if settings.admin.enabled:
+        check_admin_token(settings.admin)      # refuses to start with an empty or guessable token
         routers.append(build_admin_router(settings, question_log, ingest=..., ingest_status=...))
 
 GET  /admin/ingest                         status of the last / running ingest (+ ingest_status())
@@ -13,7 +13,6 @@ GET  /admin/report?since=7d                the Report as JSON
 from __future__ import annotations
 
 import csv
-import hmac
 import io
 import logging
 import threading
@@ -25,50 +24,12 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.errors import ConfigError
+from bot.api.tokens import token_matches
+from bot.ports import QuestionLog
 from bot.questionlog import parse_since
+from bot.settings import Settings, secret_value
 
 log = logging.getLogger("yuanbot.admin")
-
-MIN_TOKEN_LENGTH = 16
-KNOWN_DEFAULTS = {
-    "changeme", "change-me", "change_me", "admin", "administrator", "secret", "password", "passw0rd", "token",
-    "yuanbot", "default", "test", "example", "letmein", "qwerty", "root", "123456", "12345678", "1234567890",
-    "your-admin-token", "your_admin_token", "admin-token", "admin_token", "admintoken", "yuanbot-admin",
-    "supersecret", "mysecret", "xxxxxxxx",
-}
-
-
-def _looks_default(token: str) -> bool:
-    lowered = token.strip().lower()
-    letters = "".join(ch for ch in lowered if ch.isalnum())
-    if lowered in KNOWN_DEFAULTS or letters in {t.replace("-", "").replace("_", "") for t in KNOWN_DEFAULTS}:
-        return True
-    for default in KNOWN_DEFAULTS:  # "changemechangeme", "admin123admin123": a default padded to length
-        stripped = letters.replace(default.replace("-", "").replace("_", ""), "")
-        if len(stripped) <= 4 and len(stripped) < len(letters):
-            return True
-    return len(set(lowered)) < 6  # "aaaaaaaaaaaaaaaa", "1212121212121212"
-
-
-def check_admin_token(settings: Any) -> None:
-    """Raise ConfigError when admin endpoints are on and the token is empty, short or a known default."""
-    if not getattr(settings, "admin_enabled", False):
-        return
-    token = getattr(settings, "admin_token", None) or ""
-    if not token.strip():
-        raise ConfigError("admin endpoints are enabled but YUANBOT_ADMIN_TOKEN is empty; set a long random token "
-                          "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
-    if len(token) < MIN_TOKEN_LENGTH:
-        raise ConfigError(f"YUANBOT_ADMIN_TOKEN is too short ({len(token)} chars); use at least {MIN_TOKEN_LENGTH}")
-    if _looks_default(token):
-        raise ConfigError("YUANBOT_ADMIN_TOKEN is a default or guessable value; use a long random token")
-
-
-def _token_matches(supplied: str, expected: str) -> bool:
-    # bytes, so non-ASCII input cannot raise TypeError; constant time in the length of the secret
-    return hmac.compare_digest(supplied.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
-
 
 class _IngestRunner:
     def __init__(self, ingest: Callable[[], dict] | None, on_done: Callable[[bool], None] | None) -> None:
@@ -138,8 +99,8 @@ def _cell(value: Any) -> Any:
 
 
 def build_admin_router(
-    settings: Any,
-    question_log: Any,
+    settings: Settings,
+    question_log: QuestionLog,
     ingest: Callable[[], dict] | None = None,
     ingest_status: Callable[[], dict] | None = None,
     *,
@@ -149,11 +110,11 @@ def build_admin_router(
     runner = _IngestRunner(ingest, on_ingest)
 
     def require_admin(request: Request) -> None:
-        expected = getattr(settings, "admin_token", None) or ""
+        expected = secret_value(settings.admin.token)
         header = request.headers.get("authorization", "")
         scheme, _, supplied = header.partition(" ")
         # always run the comparison (also for a missing header) so timing says nothing about the cause
-        ok = _token_matches(supplied.strip() if scheme.lower() == "bearer" else "", expected)
+        ok = token_matches(supplied.strip() if scheme.lower() == "bearer" else "", expected)
         if not expected or not ok:
             raise HTTPException(
                 status_code=401, detail="a valid admin token is required", headers={"WWW-Authenticate": "Bearer"}

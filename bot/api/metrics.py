@@ -17,9 +17,11 @@ No-answer rate: sum(rate(yuanbot_answers_total{status="no_answer"}[1h])) / sum(r
 from __future__ import annotations
 
 import hmac
+import os
 import time
 from typing import Any
 
+from fastapi.routing import iter_route_contexts
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -27,9 +29,11 @@ from prometheus_client import (
     Gauge,
     Histogram,
     generate_latest,
+    multiprocess,
 )
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 UNMATCHED = "unmatched"
@@ -47,8 +51,8 @@ class Metrics:
             ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry,
         )
         self.in_progress = Gauge(
-            "yuanbot_http_requests_in_progress", "HTTP requests being served by this process.",
-            registry=self.registry,
+            "yuanbot_http_requests_in_progress", "HTTP requests being served (summed over workers).",
+            registry=self.registry, multiprocess_mode="livesum",
         )
         self.answers = Counter(
             "yuanbot_answers", "Answers given, by status (answered / no_answer), mode and channel.",
@@ -71,35 +75,26 @@ class Metrics:
         self.latency.labels(method=method, route=route).observe(seconds)
 
     def exposition(self) -> bytes:
+        """This process's series; with several workers (PROMETHEUS_MULTIPROC_DIR set by `yuanbot serve
+        --workers N`), the sum over all of them, whichever worker answers the scrape."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
         return generate_latest(self.registry)
 
 
-def _flatten(routes: Any, depth: int = 0) -> list[Any]:
-    """Every object with a path template and a regex, through Mounts and included routers (any version)."""
-    found: list[Any] = []
-    if depth > 8 or routes is None:
-        return found
-    for route in routes:
-        if isinstance(getattr(route, "path", None), str) and getattr(route, "path_regex", None) is not None:
-            found.append(route)
-        for attr in ("routes", "effective_candidates"):
-            children = getattr(route, attr, None)
-            if callable(children):
-                children = children()
-            if isinstance(children, (list, tuple)) and children:
-                found.extend(_flatten(children, depth + 1))
-    return found
-
-
-def _template_for(routes: Any, path: str, method: str) -> str:
-    fallback = None
-    for route in _flatten(routes):
-        if route.path_regex.match(path):
-            methods = getattr(route, "methods", None)
-            if not methods or method in methods:
-                return route.path or UNMATCHED
-            fallback = fallback or route.path
-    return fallback or UNMATCHED
+def _template_for(routes: Any, scope: dict) -> str:
+    """The route template a request would reach, asked of the routes themselves (`matches`), through
+    included routers (FastAPI's `iter_route_contexts`, as its OpenAPI generator walks them)."""
+    partial = None
+    for route in iter_route_contexts(routes):
+        match, _ = route.matches(scope)
+        if match == Match.FULL:
+            return getattr(route, "path", UNMATCHED) or UNMATCHED
+        if match == Match.PARTIAL and partial is None:  # the path matches, the method does not (405)
+            partial = getattr(route, "path", None)
+    return partial or UNMATCHED
 
 
 _METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
@@ -118,9 +113,9 @@ class MetricsMiddleware:
         path = getattr(route, "path", None)
         if isinstance(path, str) and path:
             return path
-        # 429/413/503 from the limits middleware (or 404): find the template without running the route
+        # 429/413/503 from the protection middleware (or 404): find the template without running the route
         try:
-            return _template_for(self.routes_of(), scope.get("path", ""), scope.get("method", "GET"))
+            return _template_for(self.routes_of(), scope)
         except Exception:  # noqa: BLE001 - a label is never worth a failed request
             return UNMATCHED
 
@@ -157,9 +152,9 @@ def install_metrics(app: Any, *, token: str | None = None, path: str = "/metrics
 
     async def metrics_endpoint(request: Request) -> Response:
         if token:
-            supplied = request.headers.get("authorization", "")
-            expected = f"Bearer {token}"
-            if not hmac.compare_digest(supplied.encode("utf-8"), expected.encode("utf-8")):
+            scheme, _, supplied = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(supplied.strip().encode("utf-8"),
+                                                                     token.encode("utf-8")):
                 return Response(
                     '{"message":"unauthorised"}', status_code=401, media_type="application/json",
                     headers={"WWW-Authenticate": "Bearer"},

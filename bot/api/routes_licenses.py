@@ -20,7 +20,8 @@ def _error(status: int, e: LicenseError) -> HTTPException:
     return HTTPException(status_code=status, detail={"message": str(e), "suggestions": e.suggestions})
 
 
-def build_license_router(engine: LicenseEngine) -> APIRouter:
+def build_license_router(engine: LicenseEngine, *, max_identify_bytes: int = 3 * 1024 * 1024) -> APIRouter:
+    """`max_identify_bytes`: pasted LICENSE texts may be larger than other request bodies."""
     router = APIRouter(prefix="/api/licenses", tags=["licenses"])
 
     @router.get("/compatibility", response_model=LicenseCheck)
@@ -38,7 +39,7 @@ def build_license_router(engine: LicenseEngine) -> APIRouter:
         except LicenseError as e:
             raise _error(422, e) from None
 
-    @router.post("/identify", response_model=IdentifyResult)
+    @router.post("/identify", response_model=IdentifyResult, max_body_size=max_identify_bytes)
     def identify(body: IdentifyRequest) -> IdentifyResult:
         return engine.identify(body.text)
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import iterate_in_threadpool
 
+from bot.api.deps import ServicesDep, SessionsDep, web_question
 from bot.api.schemas import AskRequest
 from bot.errors import YuanbotError
+from bot.ports import Assistant
 from bot.types import Answer, Question
 
 log = logging.getLogger("yuanbot.api")
@@ -42,28 +42,21 @@ def _delta(text: str) -> bytes:
     return sse("delta", json.dumps({"text": text}, ensure_ascii=False))
 
 
-async def _items(assistant, question: Question) -> AsyncIterator[str | Answer]:
-    """The assistant's `stream(question)` when it has one, else its `ask` answer as one piece; never on the loop."""
-    stream = getattr(assistant, "stream", None)
-    if not callable(stream):
-        answer = await run_in_threadpool(assistant.ask, question)
-        yield answer.answer
-        yield answer
-        return
-    items: Iterator[str | Answer] = await run_in_threadpool(stream, question)
+async def _items(assistant: Assistant, question: Question) -> AsyncIterator[str | Answer]:
+    """The assistant's stream, advanced in a worker thread (never on the event loop)."""
+    items = assistant.stream(question)
     try:
         async for item in iterate_in_threadpool(items):
             yield item
     finally:
-        close = getattr(items, "close", None)
-        if close is not None:
-            try:
-                close()
-            except ValueError:  # still running in its worker thread (client went away); GC closes it
-                pass
+        try:
+            items.close()  # type: ignore[attr-defined]  # a generator
+        except (AttributeError, ValueError):  # not a generator, or still running in its thread: GC closes it
+            pass
 
 
-async def _events(request: Request, assistant, question: Question) -> AsyncIterator[bytes]:
+async def _events(request: Request, assistant: Assistant, question: Question,
+                  session_id: str) -> AsyncIterator[bytes]:
     started = time.perf_counter()
     answer: Answer | None = None
     try:
@@ -83,12 +76,10 @@ async def _events(request: Request, assistant, question: Question) -> AsyncItera
         log.exception("stream failed on %s", request.url.path)
         yield sse("error", json.dumps({"message": INTERNAL_ERROR}))
         return
-    latency_ms = round((time.perf_counter() - started) * 1000, 1)
-    log.info("answered", extra={"channel": "api", "session": question.session_id, "status": answer.status,
-                                "latency_ms": latency_ms, "stream": True})
-    metrics = getattr(request.app.state, "metrics", None)
-    if metrics is not None:
-        metrics.observe_answer(answer.status, answer.mode, "api")
+    answer = answer.model_copy(update={"session_id": session_id})
+    log.info("answered", extra={"channel": question.channel, "session": question.session_id,
+                                "status": answer.status, "stream": True,
+                                "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
     yield sse("answer", answer.model_dump_json())
 
 
@@ -102,13 +93,11 @@ def build_stream_router() -> APIRouter:
                          "description": "`delta` events ({\"text\"}), then one `answer` event (the Answer JSON, "
                                         "authoritative) or one `error` event ({\"message\"})."}},
     )
-    async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
-        if not body.question.strip():
-            raise RequestValidationError([{"loc": ("body", "question"), "msg": "question is empty", "type": "value_error"}])
-        assistant = request.app.state.services.assistant
-        question = Question(text=body.question, session_id=body.session_id, channel="api")
+    async def ask_stream(body: AskRequest, request: Request, services: ServicesDep,
+                         sessions: SessionsDep) -> StreamingResponse:
+        question, public_id = web_question(body, sessions)
         return StreamingResponse(
-            _events(request, assistant, question), media_type="text/event-stream",
+            _events(request, services.assistant, question, public_id), media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 

@@ -6,9 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bot.types import Answer, LicenseCheck, Source  # noqa: F401  (re-exported for OpenAPI)
-
-MAX_QUESTION_CHARS = 2000
+from bot.types import MAX_QUESTION_CHARS, Answer, LicenseCheck, Source  # noqa: F401  (re-exported for OpenAPI)
 
 
 class AskRequest(BaseModel):

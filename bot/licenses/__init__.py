@@ -11,6 +11,6 @@ __all__ = ["IdentifyCandidate", "IdentifyResult", "LicenseEngine", "LicenseInfo"
 
 def default_data_dir():
     """<repo>/knowledge/licenses/engine"""
-    from bot.settings import PROJECT_ROOT
+    from bot.resources import license_data_dir
 
-    return PROJECT_ROOT / "knowledge" / "licenses" / "engine"
+    return license_data_dir()

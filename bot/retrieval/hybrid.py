@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import re
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from collections.abc import Sequence
 
 from bot.retrieval.glossary import query_terms
 from bot.retrieval.knowledge import KnowledgeBase
@@ -31,11 +28,9 @@ class HybridSearcher:
         self.dense_weight = dense_weight
         self.sparse_weight = sparse_weight
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        return self.search_all(query)[:k]
-
-    def search_all(self, query: str, vector: list[float] | None = None, terms: list[str] | None = None) -> list[Hit]:
-        """All fused candidates, best first."""
+    def search(self, query: str, k: int = 5, *, vector: Sequence[float] | None = None,
+               terms: Sequence[str] | None = None) -> list[Hit]:
+        """The k best of all fused candidates (recall does not depend on k, so k never reorders the head)."""
         dense = self.knowledge.dense(query, self.candidates, vector)
         sparse = self.knowledge.sparse(terms if terms is not None else query_terms(query), self.candidates)
         hits: dict[str, Hit] = {}
@@ -49,7 +44,7 @@ class HybridSearcher:
             hit.score += self.sparse_weight / (RRF_K + rank + 1)
         boost_referenced_sections(query, hits.values())
         ranked = sorted(hits.values(), key=lambda h: (-h.score, h.passage.id))
-        return demote_out_of_force(ranked)
+        return demote_out_of_force(ranked)[:k]
 
 
 _REFERENCE = re.compile(r"第\s*(\d{1,3})\s*[条节款章]|(?:section|article|clause|§)\s*(\d{1,3})", re.IGNORECASE)
@@ -94,19 +89,3 @@ def demote_out_of_force(hits: list[Hit]) -> list[Hit]:
         if last_in_force.get(kind) == i:
             out.extend(moved.pop(kind, []))
     return out
-
-
-class HybridRetriever(BaseRetriever):
-    """The same search as a langchain retriever, for chains that expect one."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    searcher: HybridSearcher
-    k: int = 5
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [
-            Document(page_content=h.passage.text, id=h.passage.id,
-                     metadata={"title": h.passage.title, "section": h.passage.section, "score": h.score,
-                               "doc_id": h.passage.doc_id, "url": h.passage.url})
-            for h in self.searcher.search(query, self.k)
-        ]

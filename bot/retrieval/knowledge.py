@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -68,6 +69,8 @@ class Snapshot:
 
 
 class KnowledgeBase:
+    """The Corpus port over a Chroma index, with the BM25 index beside it."""
+
     def __init__(self, index: ChromaIndex, refresh_interval: float = 2.0) -> None:
         self.index = index
         self.refresh_interval = refresh_interval
@@ -131,8 +134,24 @@ class KnowledgeBase:
             self.index.reopen()
             self._snapshot = self.load()
 
+    # --- the Corpus port -------------------------------------------------------------------
+    @property
+    def generation(self) -> str:
+        return self.snapshot.generation
+
+    def passages(self) -> Sequence[Passage]:
+        return self.snapshot.passages
+
+    def passage(self, passage_id: str) -> Passage | None:
+        snapshot = self.snapshot
+        position = snapshot.position.get(passage_id)
+        return None if position is None else snapshot.passages[position]
+
+    def idf(self, token: str) -> float:
+        return self.snapshot.bm25.idf(token)
+
     # --- queries ---------------------------------------------------------------------------
-    def dense(self, query: str, n: int, vector: list[float] | None = None) -> list[tuple[Passage, float]]:
+    def dense(self, query: str, n: int, vector: Sequence[float] | None = None) -> list[tuple[Passage, float]]:
         snapshot = self.snapshot
         vector = vector if vector is not None else self.index.embeddings.embed_query(query)
         try:
@@ -146,7 +165,7 @@ class KnowledgeBase:
                 out.append((snapshot.passages[position], similarity))
         return out
 
-    def similarities(self, ids: list[str], vector: list[float]) -> dict[str, float]:
+    def similarities(self, ids: list[str], vector: Sequence[float]) -> dict[str, float]:
         """Cosine similarity of the question to given chunks (for those outside the dense top list)."""
         if not ids:
             return {}
@@ -158,7 +177,7 @@ class KnowledgeBase:
         return {cid: float(np.asarray(emb, dtype=np.float32) @ query)
                 for cid, emb in zip(found["ids"], found["embeddings"], strict=True)}
 
-    def sparse(self, tokens: list[str], n: int) -> list[tuple[Passage, float]]:
+    def sparse(self, tokens: Sequence[str], n: int) -> list[tuple[Passage, float]]:
         snapshot = self.snapshot
         return [(snapshot.passages[i], score) for i, score in snapshot.bm25.top(tokens, n)]
 

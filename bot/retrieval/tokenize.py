@@ -12,9 +12,11 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from bot.text import CJK_CLASS, CJK_RUN
+
 USER_DICT = Path(__file__).with_name("userdict.txt")
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(f"[{CJK_CLASS}]+|[A-Za-z0-9][A-Za-z0-9.+_/-]*")
 _SPLIT = re.compile(r"[_/-]+")
 
 STOPWORDS = frozenset(
@@ -49,9 +51,9 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased search tokens of a text, stopwords and punctuation removed."""
     jieba = _jieba()
     tokens: list[str] = []
-    for match in re.finditer(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9][A-Za-z0-9.+_/-]*", text):
+    for match in _WORD.finditer(text):
         run = match.group(0)
-        if _CJK.fullmatch(run):
+        if CJK_RUN.fullmatch(run):
             tokens.extend(t for t in jieba.cut_for_search(run) if t not in STOPWORDS)
             continue
         word = run.lower().rstrip(".-_/")

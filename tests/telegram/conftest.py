@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import pytest
 
 from adapters.telegram.application import BoundedRateLimiter, build_application
-from bot.services import MemoryFeedback
 from bot.settings import Settings
-from bot.store import MemoryStore
+from bot.stores import InProcessStore
+from tests.fakes import FakeAssistant, FakeQuestionLog
+from tests.helpers import make_settings as settings_from
 from tests.telegram.fake_bot_api import TOKEN, FakeBotApi
-from tests.telegram.fakes import FakeAssistant
+from tests.telegram.fakes import telegram_reply
 
 SECRET = "s3cret-Token_42"
 
@@ -21,15 +22,15 @@ SECRET = "s3cret-Token_42"
 class RunningBot:
     api: FakeBotApi
     assistant: FakeAssistant
-    store: MemoryStore
-    feedback: MemoryFeedback
+    store: InProcessStore
+    feedback: FakeQuestionLog
     settings: Settings
 
 
 def make_settings(api: FakeBotApi, **overrides) -> Settings:
     values = {"telegram_token": TOKEN, "telegram_api_url": api.base_url, "telegram_webhook_secret": SECRET}
     values.update(overrides)
-    return Settings(_env_file=None, **values)
+    return settings_from(**values)
 
 
 FAST = {
@@ -50,14 +51,14 @@ def fake_api() -> Iterator[FakeBotApi]:
 
 @pytest.fixture
 def assistant() -> FakeAssistant:
-    return FakeAssistant()
+    return FakeAssistant(telegram_reply)
 
 
 @pytest.fixture
 async def polling_bot(fake_api: FakeBotApi, assistant: FakeAssistant) -> AsyncIterator[RunningBot]:
     """The real PTB Application, long-polling the fake API (as `yuanbot telegram` does)."""
     settings = make_settings(fake_api)
-    store, feedback = MemoryStore(), MemoryFeedback()
+    store, feedback = InProcessStore(), FakeQuestionLog()
     application = build_application(
         settings,
         assistant,

@@ -1,55 +1,35 @@
-"""A fake assistant returning scripted Answers (the core is not under test here)."""
+"""Scripted answers for the Telegram tests (the core is not under test here)."""
 
 from __future__ import annotations
-
-import threading
-import time
 
 from bot.errors import LicenseError
 from bot.types import Answer, LicenseCheck, LicenseReference, Question, Source
 
 
-class FakeAssistant:
-    """Answers from a script keyed by the question text; remembers every question it was asked."""
-
-    def __init__(self) -> None:
-        self.questions: list[Question] = []
-        self.delay = 0.0
-        self.replies: dict[str, Answer | Exception] = {}
-        self._lock = threading.Lock()
-
-    def ask(self, question: Question) -> Answer:
-        with self._lock:
-            self.questions.append(question)
-        if self.delay:
-            time.sleep(self.delay)
-        reply = self.replies.get(question.text)
-        if isinstance(reply, Exception):
-            raise reply
-        if reply is not None:
-            return reply
-        if question.text.startswith("/license "):
-            _, inbound, outbound = question.text.split()
-            if inbound == "Nonsense-1.0":
-                raise LicenseError("unknown licence: Nonsense-1.0", suggestions=["NCSA"])
-            return license_answer(inbound, outbound)
-        return Answer(
-            answer=f"Answer to: {question.text} <b>&</b>",
-            status="answered",
-            sources=[
-                Source(
-                    id="p1",
-                    title="南京市开源人才政策 <2024> & more",
-                    section="第三条",
-                    text="原文 <script>x</script> & 条款",
-                    score=0.9,
-                    url="https://example.gov.cn/policy?a=1&b=2",
-                    kind="policy",
-                    status="in_force",
-                ),
-                Source(id="p2", title="Guide without URL", section="", text="text", score=0.5, url=None),
-            ],
-        )
+def telegram_reply(question: Question) -> Answer:
+    """HTML-hostile answers with sources, and licence answers for "/license A B"."""
+    if question.text.startswith("/license "):
+        _, inbound, outbound = question.text.split()
+        if inbound == "Nonsense-1.0":
+            raise LicenseError("unknown licence: Nonsense-1.0", suggestions=["NCSA"])
+        return license_answer(inbound, outbound)
+    return Answer(
+        answer=f"Answer to: {question.text} <b>&</b>",
+        status="answered",
+        sources=[
+            Source(
+                id="p1",
+                title="南京市开源人才政策 <2024> & more",
+                section="第三条",
+                text="原文 <script>x</script> & 条款",
+                score=0.9,
+                url="https://example.gov.cn/policy?a=1&b=2",
+                kind="policy",
+                status="in_force",
+            ),
+            Source(id="p2", title="Guide without URL", section="", text="text", score=0.5, url=None),
+        ],
+    )
 
 
 def license_answer(inbound: str, outbound: str) -> Answer:

@@ -13,11 +13,11 @@ from adapters.telegram.cli import build_telegram_cli
 from adapters.telegram.webhook import SECRET_HEADER, build_telegram_webhook
 from bot.api.app import create_app
 from bot.errors import ConfigError
-from bot.services import MemoryFeedback, Services
-from bot.store import MemoryStore
+from bot.services import Services
+from bot.stores import InProcessStore
 from tests.telegram.conftest import FAST, SECRET, make_settings
 from tests.telegram.fake_bot_api import FakeBotApi
-from tests.telegram.fakes import FakeAssistant
+from tests.fakes import FakeAssistant, FakeQuestionLog
 
 PRIVATE = 555
 GROUP = -100999
@@ -28,10 +28,10 @@ async def webhook_app(
     fake_api: FakeBotApi, assistant: FakeAssistant
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Services]]:
     settings = make_settings(fake_api)
-    store, feedback = MemoryStore(), MemoryFeedback()
+    store, feedback = InProcessStore(), FakeQuestionLog()
     router, hook = build_telegram_webhook(settings, assistant, store, feedback, **FAST)
     services = Services(
-        settings=settings, assistant=assistant, store=store, feedback=feedback, lifespan_hooks=[hook]
+        settings=settings, assistant=assistant, store=store, question_log=feedback, lifespan_hooks=[hook]
     )
     app = create_app(services, routers=[router])
     async with app.router.lifespan_context(app):  # what uvicorn runs at startup / shutdown
@@ -69,8 +69,8 @@ async def test_webhook_answers_with_the_right_secret(
     }
     assert (await _post(client, {"update_id": 2, "callback_query": query})).status_code == 200
     await fake_api.wait_for(lambda s: len(s.callback_answers) == 1)
-    assert services.feedback.items[0]["rating"] == "up"
-    assert services.feedback.items[0]["session_id"] == f"telegram:{PRIVATE}"
+    assert services.question_log.items[0]["rating"] == "up"
+    assert services.question_log.items[0]["session_id"] == f"telegram:{PRIVATE}"
 
     # the core API of the same app still works next to it
     assert (await client.get("/healthz")).status_code == 200
@@ -114,7 +114,7 @@ async def test_webhook_bad_bodies_and_duplicates(
 
 async def test_lifespan_stops_the_application(fake_api: FakeBotApi, assistant: FakeAssistant) -> None:
     _, hook = build_telegram_webhook(
-        make_settings(fake_api), assistant, MemoryStore(), MemoryFeedback(), **FAST
+        make_settings(fake_api), assistant, InProcessStore(), FakeQuestionLog(), **FAST
     )
     async with hook() as application:
         assert application.running
@@ -125,7 +125,7 @@ async def test_unreachable_telegram_does_not_block_the_app(assistant: FakeAssist
     with FakeBotApi() as api:
         settings = make_settings(api, telegram_token="999:wrong-token")  # getMe → 401
         router, hook = build_telegram_webhook(settings, assistant, **FAST)
-    services = Services(settings=settings, assistant=assistant, lifespan_hooks=[hook])
+    services = Services(settings=settings, assistant=assistant, question_log=FakeQuestionLog(), lifespan_hooks=[hook])
     app = create_app(services, routers=[router])
     transport = httpx.ASGITransport(app=app)
     async with (
@@ -174,8 +174,9 @@ def test_cli_polling_uses_the_services_factory(fake_api: FakeBotApi, monkeypatch
     monkeypatch.setattr("adapters.telegram.cli.run_polling", fake_run_polling)
     monkeypatch.setattr("bot.logging_setup.configure_logging", lambda *a, **k: None)
     settings = make_settings(fake_api)
-    services = Services(settings=settings, assistant=FakeAssistant(), store=MemoryStore())
+    services = Services(settings=settings, assistant=FakeAssistant(), store=InProcessStore(),
+                        question_log=FakeQuestionLog())
     cli = build_telegram_cli(services_factory=lambda s: services)
     result = CliRunner().invoke(cli, ["--drop-pending-updates"], obj=settings)
     assert result.exit_code == 0, result.output
-    assert calls == [(settings, services.assistant, services.store, services.feedback, True)]
+    assert calls == [(settings, services.assistant, services.store, services.question_log, True)]

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from bot.services import MemoryFeedback
-from bot.settings import Settings
+from tests.fakes import FakeQuestionLog
+from tests.helpers import make_settings
 
-from .support import CHROMIUM, CHROMIUM_ARGS, FakeAssistant, LiveServer, make_app
+from .support import CHROMIUM, CHROMIUM_ARGS, FakeAssistant, LiveServer, make_app, web_reply
 
 DEFAULT = Path(__file__).resolve().parents[2] / "docs" / "widget.png"
 
@@ -26,8 +26,8 @@ def take(path: Path, url: str | None = None) -> Path:
     if url:
         return _shoot(url, path)
     with tempfile.TemporaryDirectory() as data:
-        settings = Settings(data_dir=Path(data), allowed_origins=[])
-        with LiveServer(make_app(settings, FakeAssistant(), MemoryFeedback())) as server:
+        settings = make_settings(data_dir=Path(data), allowed_origins=[])
+        with LiveServer(make_app(settings, FakeAssistant(web_reply), FakeQuestionLog())) as server:
             return _shoot(server.url, path)
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
-import uvicorn
-
 from adapters.web import apply_cors, build_web_router
 from bot.api.app import create_app
-from bot.services import MemoryFeedback, Services
+from bot.services import Services
 from bot.settings import Settings
 from bot.types import Answer, LicenseCheck, LicenseReference, Question, Source
+from tests.fakes import FakeAssistant, FakeQuestionLog
+from tests.helpers import serve
 
 HOSTILE = '<img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>'
 
@@ -75,76 +73,55 @@ GPL_MIT = LicenseCheck(
 )
 
 
-class FakeAssistant:
-    """Realistic canned answers, chosen by keywords; remembers every question it was asked."""
-
-    def __init__(self) -> None:
-        self.questions: list[Question] = []
-        self.delay = 0.0
-
-    def ask(self, question: Question) -> Answer:
-        self.questions.append(question)
-        if self.delay:
-            time.sleep(self.delay)
-        text = question.text
-        lower = text.lower()
-        if "hostile" in lower or "恶意" in text:
-            return Answer(
-                answer=f"原文如下 [1]。{HOSTILE}",
-                status="answered",
-                sources=[Source(id="evil#1", title=f"标题{HOSTILE}", section="<b>节</b>", text=f"正文 {HOSTILE} 结束",
-                                score=0.5, url="javascript:window.__pwned=3")],
-            )
-        if "apache" in lower:
-            return Answer(answer="不可以。Apache-2.0 与 GPL-2.0-only 不兼容 [1]。", status="answered",
-                          sources=[Source(id="lic#apache", title="Apache License 2.0", section="§3 专利许可",
-                                          text="If You institute patent litigation…", score=0.8, kind="license")],
-                          license_check=APACHE_GPL)
-        if "gpl" in lower:
-            return Answer(answer="Only if the combined project is released under GPL-2.0-only [1].", status="answered",
-                          sources=[Source(id="lic#gpl2", title="GNU General Public License v2.0", section="§2(b)",
-                                          text="You must cause any work that you distribute … to be licensed as a whole …",
-                                          score=0.8, kind="license")],
-                          license_check=GPL_MIT)
-        if "天气" in text or "weather" in lower:
-            return Answer(answer="抱歉，知识库中没有找到与该问题相关的政策内容。您可以咨询南京市工业和信息化局。",
-                          status="no_answer")
-        if "上市" in text or "那" in text:
-            understood = "开源企业上市有什么扶持？" if "那" in text else None
-            return Answer(answer="对首发上市的开源企业，分阶段给予最高600万元奖励 [1]。", status="answered",
-                          sources=[LISTING_SOURCE], understood_question=understood)
+def web_reply(question: Question) -> Answer:
+    """Realistic canned answers, chosen by keywords."""
+    text = question.text
+    lower = text.lower()
+    if "hostile" in lower or "恶意" in text:
         return Answer(
-            answer="开源领军人才可申请人才公寓或租赁补贴 [1]；首次购房还可享受购房补贴 [2]。",
+            answer=f"原文如下 [1]。{HOSTILE}",
             status="answered",
-            sources=HOUSING_SOURCES,
+            sources=[Source(id="evil#1", title=f"标题{HOSTILE}", section="<b>节</b>", text=f"正文 {HOSTILE} 结束",
+                            score=0.5, url="javascript:window.__pwned=3")],
         )
+    if "apache" in lower:
+        return Answer(answer="不可以。Apache-2.0 与 GPL-2.0-only 不兼容 [1]。", status="answered",
+                      sources=[Source(id="lic#apache", title="Apache License 2.0", section="§3 专利许可",
+                                      text="If You institute patent litigation…", score=0.8, kind="license")],
+                      license_check=APACHE_GPL)
+    if "gpl" in lower:
+        return Answer(answer="Only if the combined project is released under GPL-2.0-only [1].", status="answered",
+                      sources=[Source(id="lic#gpl2", title="GNU General Public License v2.0", section="§2(b)",
+                                      text="You must cause any work that you distribute … to be licensed as a whole …",
+                                      score=0.8, kind="license")],
+                      license_check=GPL_MIT)
+    if "天气" in text or "weather" in lower:
+        return Answer(answer="抱歉，知识库中没有找到与该问题相关的政策内容。您可以咨询南京市工业和信息化局。",
+                      status="no_answer")
+    if "上市" in text or "那" in text:
+        understood = "开源企业上市有什么扶持？" if "那" in text else None
+        return Answer(answer="对首发上市的开源企业，分阶段给予最高600万元奖励 [1]。", status="answered",
+                      sources=[LISTING_SOURCE], understood_question=understood)
+    return Answer(
+        answer="开源领军人才可申请人才公寓或租赁补贴 [1]；首次购房还可享受购房补贴 [2]。",
+        status="answered",
+        sources=HOUSING_SOURCES,
+    )
 
 
 class LiveServer:
-    """uvicorn serving `app` on a loopback port in a background thread."""
+    """The app on a loopback port (tests.helpers.serve), as a context manager with `.url`."""
 
-    def __init__(self, app, host: str = "127.0.0.1") -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://{host}:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+    def __init__(self, app) -> None:
+        self._serving = serve(app)
+        self.url = ""
 
     def __enter__(self) -> Self:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
+        self.url = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
+        self._serving.__exit__(*exc)
 
 
 class HostPages:
@@ -182,8 +159,8 @@ class HostPages:
         self.httpd.server_close()
 
 
-def make_app(settings: Settings, assistant: FakeAssistant, feedback: MemoryFeedback):
-    app = create_app(Services(settings=settings, assistant=assistant, feedback=feedback),
+def make_app(settings: Settings, assistant: FakeAssistant, feedback: FakeQuestionLog):
+    app = create_app(Services(settings=settings, assistant=assistant, question_log=feedback),
                      routers=[build_web_router(settings)])
     apply_cors(app, settings)
     return app

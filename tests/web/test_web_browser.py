@@ -13,10 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import MemoryFeedback
-from bot.settings import Settings
+from tests.fakes import FakeQuestionLog
+from tests.helpers import make_settings
 
-from .support import CHROMIUM, CHROMIUM_ARGS, HOSTILE, FakeAssistant, HostPages, LiveServer, make_app
+from .support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HOSTILE,
+    FakeAssistant,
+    HostPages,
+    LiveServer,
+    make_app,
+    web_reply,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,6 +36,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 ROOT = Path(__file__).resolve().parents[2]
+ASK_ROUTES = re.compile(r".*/api/ask(/stream)?$")  # the widget streams, and falls back to api/ask
 HOUSING_Q = "开源人才能享受哪些住房方面的支持？"
 APACHE_Q = "Apache-2.0 的库能用在 GPL-2.0-only 项目里吗？"
 
@@ -45,17 +55,17 @@ def other_site():
 
 @pytest.fixture(scope="module")
 def assistant():
-    return FakeAssistant()
+    return FakeAssistant(web_reply)
 
 
 @pytest.fixture(scope="module")
 def feedback():
-    return MemoryFeedback()
+    return FakeQuestionLog()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, allowed_site, assistant, feedback):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), allowed_origins=[allowed_site.url])
+    settings = make_settings(data_dir=tmp_path_factory.mktemp("data"), allowed_origins=[allowed_site.url])
     with LiveServer(make_app(settings, assistant, feedback)) as live:
         yield live
 
@@ -116,7 +126,7 @@ def test_conversation_on_the_landing_page(page, server, assistant, feedback, tmp
     expect(cites.first).to_have_text("[1]")
     assert assistant.questions[-1].text == HOUSING_Q
     session = assistant.questions[-1].session_id
-    assert session
+    assert session and session.startswith("web:")  # issued by the server with the first answer
 
     # the citation expands its source card: title, section, passage
     card = answer.locator(".yb-source").first
@@ -209,7 +219,7 @@ def test_no_answer_is_shown_differently(page, server):
 
 def test_rate_limit_and_network_errors_then_retry(page, server):
     c = open_widget(page, server.url + "/")
-    page.route("**/api/ask", lambda route: route.fulfill(
+    page.route(ASK_ROUTES, lambda route: route.fulfill(
         status=429, headers={"Retry-After": "30"}, content_type="application/json",
         body='{"message": "too many requests"}'))
     limited = ask(c, HOUSING_Q)
@@ -217,13 +227,13 @@ def test_rate_limit_and_network_errors_then_retry(page, server):
     expect(limited).to_contain_text("请求过于频繁，请在 30 秒后再试。")
     expect(c.locator(".yb-typing")).to_have_count(0)
 
-    page.unroute("**/api/ask")
-    page.route("**/api/ask", lambda route: route.abort("internetdisconnected"))
+    page.unroute(ASK_ROUTES)
+    page.route(ASK_ROUTES, lambda route: route.abort("internetdisconnected"))
     failed = ask(c, "我们公司想上市，市里有什么扶持？")
     expect(failed).to_have_class(re.compile("yb-error"))
     expect(failed).to_contain_text("网络连接失败")
 
-    page.unroute("**/api/ask")
+    page.unroute(ASK_ROUTES)
     failed.locator(".yb-retry").click()
     expect(c.locator(".yb-error")).to_have_count(1)  # the network error went away, the 429 stays
     expect(c.locator(".yb-bot .yb-text").last).to_contain_text("最高600万元奖励")
@@ -347,15 +357,15 @@ def test_embed_on_its_own(page, server):
 
 def test_server_errors_are_explained(page, server):
     c = open_widget(page, server.url + "/")
-    page.route("**/api/ask", lambda route: route.fulfill(
+    page.route(ASK_ROUTES, lambda route: route.fulfill(
         status=422, content_type="application/json", body='{"message": "question: 问题不能为空"}'))
     invalid = ask(c, "？")
     expect(invalid).to_have_text("question: 问题不能为空")
     expect(invalid.locator(".yb-retry")).to_have_count(0)  # retrying the same input cannot help
-    page.unroute("**/api/ask")
-    page.route("**/api/ask", lambda route: route.fulfill(status=500, body="oops"))
+    page.unroute(ASK_ROUTES)
+    page.route(ASK_ROUTES, lambda route: route.fulfill(status=500, body="oops"))
     broken = ask(c, HOUSING_Q)
     expect(broken).to_contain_text("服务暂时不可用")
     expect(broken.locator(".yb-retry")).to_be_visible()
-    page.unroute("**/api/ask")
+    page.unroute(ASK_ROUTES)
     expect(c.locator("#yb-send")).to_be_enabled()

@@ -8,10 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adapters.web.security import allowed_origins, frame_ancestors, normalize_origin
-from bot.services import MemoryFeedback
 from bot.settings import Settings
+from tests.fakes import FakeQuestionLog
+from tests.helpers import make_settings
 
-from .support import FakeAssistant, make_app
+from .support import FakeAssistant, make_app, web_reply
 
 ALLOWED = "https://www.nanjing.gov.cn"
 OTHER = "https://evil.example.com"
@@ -19,12 +20,12 @@ OTHER = "https://evil.example.com"
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(data_dir=tmp_path, allowed_origins=[ALLOWED + "/"])
+    return make_settings(data_dir=tmp_path, allowed_origins=[ALLOWED + "/"])
 
 
 @pytest.fixture
 def client(settings) -> TestClient:
-    with TestClient(make_app(settings, FakeAssistant(), MemoryFeedback())) as c:
+    with TestClient(make_app(settings, FakeAssistant(web_reply), FakeQuestionLog())) as c:
         yield c
 
 
@@ -129,8 +130,8 @@ def test_cors_simple_requests(client):
 
 
 def test_no_origins_configured_means_self_only(tmp_path):
-    settings = Settings(data_dir=tmp_path, allowed_origins=[])
-    with TestClient(make_app(settings, FakeAssistant(), MemoryFeedback())) as c:
+    settings = make_settings(data_dir=tmp_path, allowed_origins=[])
+    with TestClient(make_app(settings, FakeAssistant(web_reply), FakeQuestionLog())) as c:
         assert "frame-ancestors 'self';" in c.get("/embed").headers["content-security-policy"] + ";"
         r = c.options("/api/feedback", headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST"})
         assert "access-control-allow-origin" not in r.headers
@@ -138,7 +139,7 @@ def test_no_origins_configured_means_self_only(tmp_path):
 
 def test_allowed_origins_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("YUANBOT_ALLOWED_ORIGINS", '["https://www.nanjing.gov.cn", "http://localhost:8080"]')
-    settings = Settings(data_dir=tmp_path)
+    settings = make_settings(data_dir=tmp_path)
     assert frame_ancestors(settings) == "frame-ancestors 'self' https://www.nanjing.gov.cn http://localhost:8080"
 
 
@@ -160,7 +161,7 @@ def test_normalize_origin(raw, expected):
 
 
 def test_invalid_origins_never_reach_the_header(tmp_path):
-    settings = Settings(data_dir=tmp_path, allowed_origins=["https://ok.example", "https://x.example; script-src *",
+    settings = make_settings(data_dir=tmp_path, allowed_origins=["https://ok.example", "https://x.example; script-src *",
                                                             "https://ok.example/"])
     assert allowed_origins(settings) == ["https://ok.example"]
     assert frame_ancestors(settings) == "frame-ancestors 'self' https://ok.example"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,13 @@ from bot.answering.recording import RecordingAssistant
 from bot.api.app import create_app
 from bot.api.routes_stream import build_stream_router
 from bot.errors import GenerationError
-from bot.services import MemoryFeedback, Services
+from bot.services import Services
 from bot.settings import Settings
 from bot.types import Answer, Hit, Passage, Question
+from tests.fakes import FakeCorpus, FakeEmbedder, FakeQuestionLog, FakeSearcher
+from tests.helpers import make_settings
 
-from .support import CHROMIUM, CHROMIUM_ARGS, HOUSING_SOURCES, FakeAssistant, LiveServer
+from .support import CHROMIUM, CHROMIUM_ARGS, HOUSING_SOURCES, FakeAssistant, LiveServer, web_reply
 
 FINAL = Answer(answer="开源领军人才可申请人才公寓或租赁补贴 [1]；首次购房还可享受购房补贴 [2]。",
                status="answered", sources=HOUSING_SOURCES, mode="llm")
@@ -31,7 +32,7 @@ class StreamingAssistant(FakeAssistant):
     """`stream`: three deltas, then the Answer (optionally failing after the first delta)."""
 
     def __init__(self, fail_after_first: bool = False) -> None:
-        super().__init__()
+        super().__init__(web_reply)
         self.fail_after_first = fail_after_first
 
     def stream(self, question: Question):
@@ -59,7 +60,7 @@ def events(body: str) -> list[tuple[str, dict]]:
 
 
 def stream_app(settings: Settings, assistant):
-    app = create_app(Services(settings=settings, assistant=assistant, feedback=MemoryFeedback()),
+    app = create_app(Services(settings=settings, assistant=assistant, question_log=FakeQuestionLog()),
                      routers=[build_stream_router(), build_web_router(settings)], protection=False)
     apply_cors(app, settings)
     return app
@@ -67,7 +68,7 @@ def stream_app(settings: Settings, assistant):
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(data_dir=tmp_path)
+    return make_settings(data_dir=tmp_path)
 
 
 def post(settings, assistant, question="开源人才能享受哪些住房方面的支持？"):
@@ -84,12 +85,16 @@ def test_stream_sends_deltas_in_order_then_the_answer(settings):
     got = events(r.text)
     assert [name for name, _ in got] == ["delta", "delta", "delta", "answer"]
     assert [data["text"] for _, data in got[:3]] == DELTAS
-    assert Answer.model_validate(got[-1][1]) == FINAL
-    assert assistant.questions[-1].session_id == "s1" and assistant.questions[-1].channel == "api"
+    final = Answer.model_validate(got[-1][1])
+    assert final.model_copy(update={"session_id": None}) == FINAL
+    # "s1" was never issued: the stream starts a session of its own and says which
+    assert final.session_id and final.session_id != "s1"
+    assert assistant.questions[-1].session_id == f"web:{final.session_id}"
+    assert assistant.questions[-1].channel == "api"
 
 
 def test_stream_falls_back_to_ask_as_one_delta(settings):
-    assistant = FakeAssistant()  # only ask()
+    assistant = FakeAssistant(web_reply)
     got = events(post(settings, assistant).text)
     assert [name for name, _ in got] == ["delta", "answer"]
     answer = Answer.model_validate(got[-1][1])
@@ -136,7 +141,7 @@ def test_recording_assistant_records_the_streamed_answer():
     assert items == [*DELTAS, FINAL]
     assert recorded[0]["status"] == "answered" and recorded[0]["mode"] == "llm" and seen == [FINAL]
 
-    plain = list(RecordingAssistant(FakeAssistant(), Log()).stream(Question(text="天气")))
+    plain = list(RecordingAssistant(FakeAssistant(web_reply), Log()).stream(Question(text="天气")))
     assert plain[-1].status == "no_answer" and plain[0] == plain[-1].answer and len(recorded) == 2
 
 
@@ -156,13 +161,11 @@ class StreamLLM:
 
 
 def retrieval_assistant(llm) -> RetrievalAssistant:
-    ra = RetrievalAssistant.__new__(RetrievalAssistant)
-    ra.llm, ra.memory, ra.licenses, ra.top_k, ra.contact = llm, None, None, 5, ""
-    ra._slots = threading.BoundedSemaphore(1)
-    ra.retrieve = lambda text: Retrieval(hits=[Hit(passage=p, score=0.9) for p in PASSAGES], groups=[], vector=[],
-                                         relevance=Relevance(1.0, 1.0), other_places=set())
-    ra._faq_answer = lambda text, retrieval, lang: None
-    ra._extractive_answer = lambda text, retrieval, lang: EXTRACTIVE.model_copy()
+    ra = RetrievalAssistant(FakeCorpus(PASSAGES), FakeSearcher(), FakeEmbedder(), generator=llm, slots=1)
+    ra.evidence.retrieve = lambda text: Retrieval(hits=[Hit(passage=p, score=0.9) for p in PASSAGES], groups=[],
+                                                  vector=[], relevance=Relevance(1.0, 1.0), other_places=set())
+    ra.composer.faq = lambda retrieval, lang: None
+    ra.composer.quoted = lambda text, retrieval, lang: EXTRACTIVE.model_copy()
     return ra
 
 
@@ -184,9 +187,8 @@ def test_assistant_falls_back_to_extractive_when_the_stream_fails(llm):
     assert items[-1] == EXTRACTIVE and items[-1].mode == "extractive"
 
 
-def test_assistant_without_llm_yields_ask_once():
+def test_assistant_without_llm_yields_the_answer_in_one_piece():
     ra = retrieval_assistant(None)
-    ra.ask = lambda question: EXTRACTIVE
     assert list(ra.stream(Question(text="q"))) == [EXTRACTIVE.answer, EXTRACTIVE]
 
 
@@ -196,7 +198,7 @@ def test_assistant_without_llm_yields_ask_once():
 def test_widget_renders_a_streamed_answer(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     expect = sync_api.expect
-    settings = Settings(data_dir=tmp_path)
+    settings = make_settings(data_dir=tmp_path)
     assistant = StreamingAssistant()
     with LiveServer(stream_app(settings, assistant)) as live, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -225,9 +227,9 @@ def test_widget_renders_a_streamed_answer(tmp_path):
 def test_widget_falls_back_to_ask_without_the_stream_endpoint(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     expect = sync_api.expect
-    settings = Settings(data_dir=tmp_path)
-    assistant = FakeAssistant()
-    app = create_app(Services(settings=settings, assistant=assistant, feedback=MemoryFeedback()),
+    settings = make_settings(data_dir=tmp_path)
+    assistant = FakeAssistant(web_reply)
+    app = create_app(Services(settings=settings, assistant=assistant, question_log=FakeQuestionLog()),
                      routers=[build_web_router(settings)], protection=False)  # no stream router: 404
     with LiveServer(app) as live, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -10,10 +10,12 @@ import pytest
 from adapters.wechat import build_wechat_router
 from bot.api.app import create_app
 from bot.services import Services
-from bot.settings import Settings
-from bot.store import MemoryStore
+from bot.settings import Settings, secret_value
+from bot.stores import InProcessStore
+from tests.fakes import FakeAssistant, FakeQuestionLog
+from tests.helpers import make_settings, serve
 
-from .simulator import FakeApiState, FakeAssistant, WeChatSimulator, fake_wechat_api, serve
+from .simulator import FakeApiState, WeChatSimulator, fake_wechat_api, fixed_answer
 
 TOKEN = "spamtest"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -25,15 +27,15 @@ SECRET = "s3cret"
 class Stack:
     url: str
     assistant: FakeAssistant
-    store: MemoryStore
+    store: InProcessStore
     api: FakeApiState
     settings: Settings
     router: object
 
     def simulator(self, **kwargs) -> WeChatSimulator:
         kwargs.setdefault("appid", APPID)
-        kwargs.setdefault("aes_key", self.settings.wechat_aes_key)
-        return WeChatSimulator(self.url, self.settings.wechat_token, **kwargs)
+        kwargs.setdefault("aes_key", secret_value(self.settings.wechat.aes_key))
+        return WeChatSimulator(self.url, secret_value(self.settings.wechat.token), **kwargs)
 
 
 @contextlib.contextmanager
@@ -43,11 +45,12 @@ def running(assistant: FakeAssistant | None = None, **settings_overrides):
         values = dict(wechat_token=TOKEN, wechat_appid=APPID, wechat_secret=SECRET, wechat_aes_key=AES_KEY,
                       wechat_api_base_url=api_url, wechat_account_type="subscription", wechat_budget_seconds=0.4)
         values.update(settings_overrides)
-        settings = Settings(_env_file=None, **values)
-        assistant = assistant or FakeAssistant()
-        store = MemoryStore()
+        settings = make_settings(**values)
+        assistant = assistant or FakeAssistant(fixed_answer())
+        store = InProcessStore()
         router = build_wechat_router(settings, assistant, store)
-        app = create_app(Services(settings=settings, assistant=assistant, store=store), routers=[router])
+        services = Services(settings=settings, assistant=assistant, store=store, question_log=FakeQuestionLog())
+        app = create_app(services, routers=[router])
         with serve(app) as url:
             yield Stack(url, assistant, store, api_state, settings, router)
 

@@ -1,72 +1,34 @@
 """Loopback stand-ins for Tencent: a WeChat server that delivers messages the way WeChat does
 (sign, encrypt, wait, re-send the identical request on timeout, at most 3 deliveries), a fake
-WeChat API (/cgi-bin/token, /cgi-bin/message/custom/send), a configurable assistant and a
-uvicorn runner, so the tests drive the real app over real HTTP."""
+WeChat API (/cgi-bin/token, /cgi-bin/message/custom/send), a configurable assistant, so the tests drive the real app over real HTTP."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
-import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import httpx
-import uvicorn
 from fastapi import FastAPI, Request
 from wechatpy.crypto import WeChatCrypto
 
 from adapters.wechat.codec import cdata, parse_xml, sign
 from bot.types import Answer, Question, Source
-from tests.netutil import free_port  # re-exported for the wechat tests
 
 BUSY = "该公众号暂时无法提供服务，请稍后再试"
 
 
-# --- servers --------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def serve(app) -> str:
-    """Run `app` with uvicorn on a free loopback port in a thread; yield its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 # --- the assistant --------------------------------------------------------------------------------
-class FakeAssistant:
-    """Counts calls; answers after `delay` seconds with `text` (or text(question))."""
+def fixed_answer(text="南京市支持开源项目。", sources: list[Source] | None = None):
+    """A responder for tests.fakes.FakeAssistant: `text` (or text(question)) with `sources`."""
 
-    def __init__(self, text="南京市支持开源项目。", delay: float = 0.0, sources: list[Source] | None = None):
-        self.text, self.delay, self.sources = text, delay, sources or []
-        self.questions: list[Question] = []
-        self.finished = 0
-        self._lock = threading.Lock()
+    def respond(question: Question) -> Answer:
+        body = text(question) if callable(text) else text
+        return Answer(answer=body, status="answered", sources=sources or [])
 
-    @property
-    def calls(self) -> int:
-        return len(self.questions)
-
-    def ask(self, question: Question) -> Answer:
-        with self._lock:
-            self.questions.append(question)
-        time.sleep(self.delay)
-        text = self.text(question) if callable(self.text) else self.text
-        with self._lock:
-            self.finished += 1
-        return Answer(answer=text, status="answered", sources=self.sources)
+    return respond
 
 
 # --- the fake WeChat API --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from adapters.wechat.messages import HELP_TEXT, NO_MORE_TEXT, NON_TEXT_TEXT, VOI
 from adapters.wechat.render import MORE_HINT
 
 from .conftest import AES_KEY, running
+from .simulator import fixed_answer
 from .test_wechat_codec import BILLION_LAUGHS, OFFICIAL_ENCRYPT, OTHER_KEY, XXE
 
 pytestmark = pytest.mark.asyncio
@@ -96,7 +97,7 @@ async def test_hostile_requests_are_refused_without_a_crash(stack, caplog):
 
 
 async def test_cdata_terminator_round_trips(stack):
-    stack.assistant.text = lambda q: f"回声：{q.text}"
+    stack.assistant.respond = fixed_answer(lambda q: f"回声：{q.text}")
     for mode in ("plain", "safe"):
         outcome = await stack.simulator(mode=mode).send_text("u", "a]]>b<![CDATA[x]]>")
         assert outcome.shown == "回声：a]]>b<![CDATA[x]]>"
@@ -104,7 +105,7 @@ async def test_cdata_terminator_round_trips(stack):
 
 async def test_long_answer_is_split_and_continued(stack):
     long_answer = "".join(f"第{i}条：南京市鼓励企业参与开源社区建设。\n" for i in range(300))
-    stack.assistant.text = long_answer
+    stack.assistant.respond = fixed_answer(long_answer)
     sim = stack.simulator(mode="safe")
     first = await sim.send_text("u", "长问题")
     assert first.shown.endswith(MORE_HINT) and len(first.shown.encode()) <= 2048
@@ -146,7 +147,7 @@ async def test_message_kinds(stack):
 
 
 async def test_unsubscribe_forgets_the_session(stack):
-    stack.assistant.text = "很长" * 2000
+    stack.assistant.respond = fixed_answer("很长" * 2000)
     sim = stack.simulator()
     assert (await sim.send_text("u", "问题")).shown.endswith(MORE_HINT)
     stack.store.set("session:wechat:u", "history")

@@ -7,10 +7,11 @@ import asyncio
 import pytest
 
 from adapters.wechat.sender import TOKEN_KEY, SendError, WeChatApi
-from bot.store import MemoryStore
+from bot.stores import InProcessStore
+from tests.helpers import serve
 
 from .conftest import APPID, SECRET
-from .simulator import FakeApiState, fake_wechat_api, serve
+from .simulator import FakeApiState, fake_wechat_api
 
 pytestmark = pytest.mark.asyncio
 
@@ -24,7 +25,7 @@ def fake_api():
 
 async def test_one_refresher_for_many_workers(fake_api):
     url, state = fake_api
-    store = MemoryStore()
+    store = InProcessStore()
     workers = [WeChatApi(url, APPID, SECRET, store) for _ in range(4)]
     tokens = await asyncio.gather(*(w.access_token() for w in workers for _ in range(5)))
     assert set(tokens) == {"TOKEN-1"} and state.token_calls == 1
@@ -35,11 +36,11 @@ async def test_one_refresher_for_many_workers(fake_api):
 
 async def test_token_errors_are_mapped_and_bounded(fake_api):
     url, state = fake_api
-    bad = WeChatApi(url, APPID, "wrong-secret", MemoryStore())
+    bad = WeChatApi(url, APPID, "wrong-secret", InProcessStore())
     with pytest.raises(SendError) as info:
         await bad.send_text("u", "x")
     assert info.value.errcode == 40013
-    api = WeChatApi(url, APPID, SECRET, MemoryStore())
+    api = WeChatApi(url, APPID, SECRET, InProcessStore())
     state.always_error = 45047
     with pytest.raises(SendError) as info:
         await api.send_text("u", "x")
@@ -47,6 +48,6 @@ async def test_token_errors_are_mapped_and_bounded(fake_api):
 
 
 async def test_unreachable_api_fails_fast():
-    api = WeChatApi("http://127.0.0.1:9", APPID, SECRET, MemoryStore())
+    api = WeChatApi("http://127.0.0.1:9", APPID, SECRET, InProcessStore())
     with pytest.raises(Exception):
         await asyncio.wait_for(api.send_text("u", "x"), 10)

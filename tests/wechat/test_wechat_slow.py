@@ -10,9 +10,10 @@ import httpx
 import pytest
 
 from adapters.wechat.messages import PENDING_TEXT
+from tests.fakes import FakeAssistant
 
 from .conftest import running
-from .simulator import BUSY, FakeAssistant
+from .simulator import BUSY, fixed_answer
 
 pytestmark = pytest.mark.asyncio
 ANSWER = "南京市支持开源项目。"
@@ -30,7 +31,7 @@ async def until(predicate, seconds: float = 5.0) -> bool:
 
 @pytest.mark.parametrize("delay, attempts", [(1.2, 2), (2.2, 3)])
 async def test_subscription_answers_on_a_retry_once(delay, attempts):
-    with running(FakeAssistant(ANSWER, delay=delay)) as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=delay)) as s:
         outcome = await s.simulator(mode="safe", timeout=WECHAT_TIMEOUT).send_text("u", "慢问题")
         assert outcome.shown == ANSWER
         assert outcome.attempts == attempts
@@ -39,7 +40,7 @@ async def test_subscription_answers_on_a_retry_once(delay, attempts):
 
 
 async def test_subscription_hands_a_very_slow_answer_to_the_next_message():
-    with running(FakeAssistant(ANSWER, delay=3.2)) as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=3.2)) as s:
         sim = s.simulator(mode="compat", timeout=WECHAT_TIMEOUT)
         outcome = await sim.send_text("u", "很慢的问题")
         assert outcome.attempts == 3 and outcome.shown == PENDING_TEXT
@@ -55,7 +56,7 @@ async def test_subscription_hands_a_very_slow_answer_to_the_next_message():
 
 
 async def test_service_account_replies_success_and_pushes_once():
-    with running(FakeAssistant(ANSWER, delay=1.2), wechat_account_type="service") as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=1.2), wechat_account_type="service") as s:
         outcome = await s.simulator(mode="safe", timeout=WECHAT_TIMEOUT).send_text("u", "慢问题")
         assert outcome.attempts == 1 and outcome.shown is None
         assert outcome.deliveries[0].body == b"success"
@@ -67,7 +68,7 @@ async def test_service_account_replies_success_and_pushes_once():
 
 async def test_service_account_retries_in_flight_are_answered_once():
     # WeChat gives up (0.3 s) before our budget (0.4 s): three deliveries overlap one slow answer
-    with running(FakeAssistant(ANSWER, delay=1.0), wechat_account_type="service") as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=1.0), wechat_account_type="service") as s:
         outcome = await s.simulator(timeout=0.3).send_text("u", "慢问题")
         assert outcome.attempts == 3 and outcome.shown == BUSY
         assert await until(lambda: len(s.api.sent) == 1, 3)
@@ -76,7 +77,7 @@ async def test_service_account_retries_in_flight_are_answered_once():
 
 
 async def test_concurrent_duplicates_get_one_answer():
-    with running(FakeAssistant(ANSWER, delay=0.15)) as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=0.15)) as s:
         sim = s.simulator(mode="safe", timeout=2.0)
         url, body = sim.request(sim.text_xml("u", "同一条消息"))
         async with httpx.AsyncClient() as client:
@@ -88,7 +89,7 @@ async def test_concurrent_duplicates_get_one_answer():
 
 @pytest.mark.parametrize("errcode", [48001, 45015, 45047])
 async def test_failed_push_hands_the_answer_to_the_next_message(errcode):
-    with running(FakeAssistant(ANSWER, delay=1.0), wechat_account_type="service") as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=1.0), wechat_account_type="service") as s:
         s.api.always_error = errcode
         sim = s.simulator(timeout=WECHAT_TIMEOUT)
         assert (await sim.send_text("u", "慢问题")).shown is None
@@ -99,7 +100,7 @@ async def test_failed_push_hands_the_answer_to_the_next_message(errcode):
 
 
 async def test_expired_token_is_refreshed_once():
-    with running(FakeAssistant(ANSWER, delay=0.8), wechat_account_type="service") as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=0.8), wechat_account_type="service") as s:
         s.api.send_errors = [42001]
         await s.simulator(timeout=WECHAT_TIMEOUT).send_text("u", "慢问题")
         assert await until(lambda: len(s.api.sent) == 1, 3)
@@ -107,7 +108,7 @@ async def test_expired_token_is_refreshed_once():
 
 
 async def test_persistent_invalid_token_is_bounded():
-    with running(FakeAssistant(ANSWER, delay=0.8), wechat_account_type="service") as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=0.8), wechat_account_type="service") as s:
         s.api.always_error = 40001
         await s.simulator(timeout=WECHAT_TIMEOUT).send_text("u", "慢问题")
         assert await until(lambda: s.store.get("wechat:handoff:u") is not None, 3)
@@ -116,7 +117,7 @@ async def test_persistent_invalid_token_is_bounded():
 
 
 async def test_next_message_while_the_handed_answer_is_still_running():
-    with running(FakeAssistant(ANSWER, delay=3.0)) as s:
+    with running(FakeAssistant(fixed_answer(ANSWER), delay=3.0)) as s:
         sim = s.simulator(timeout=WECHAT_TIMEOUT)
         assert (await sim.send_text("u", "很慢的问题")).shown == PENDING_TEXT  # ~2.4 s
         nxt = await sim.send_text("u", "好了吗")  # the answer lands during this message's deliveries

@@ -10,22 +10,23 @@ import pytest
 from adapters.wechat import build_wechat_router
 from bot.api.app import create_app
 from bot.services import Services
-from bot.settings import Settings
-from bot.store import MemoryStore
+from bot.stores import InProcessStore
+from tests.fakes import FakeAssistant, FakeQuestionLog
+from tests.helpers import make_settings, serve
 
 from .conftest import AES_KEY, APPID, TOKEN
-from .simulator import FakeAssistant, WeChatSimulator, serve
+from .simulator import WeChatSimulator, fixed_answer
 
 pytestmark = pytest.mark.asyncio
 
 
 async def test_retry_on_another_worker_is_answered_once():
-    settings = Settings(_env_file=None, wechat_token=TOKEN, wechat_appid=APPID, wechat_aes_key=AES_KEY,
+    settings = make_settings(wechat_token=TOKEN, wechat_appid=APPID, wechat_aes_key=AES_KEY,
                         wechat_budget_seconds=0.4, wechat_account_type="subscription")
-    store, assistant = MemoryStore(), FakeAssistant("答案", delay=1.2)
+    store, assistant = InProcessStore(), FakeAssistant(fixed_answer("答案"), delay=1.2)
 
     def worker():
-        services = Services(settings=settings, assistant=assistant, store=store)
+        services = Services(settings=settings, assistant=assistant, store=store, question_log=FakeQuestionLog())
         return create_app(services, routers=[build_wechat_router(settings, assistant, store)])
 
     with serve(worker()) as url_a, serve(worker()) as url_b:

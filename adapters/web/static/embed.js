@@ -87,21 +87,19 @@
   });
 
   // ---- session (enables follow-up questions) ------------------------------------------------
+  // The server issues the session id with the first answer; the widget keeps it and sends it back.
   var memory = null;
   function sessionId() {
     try {
-      var id = sessionStorage.getItem("yuanbot.session");
-      if (!id) { id = newId(); sessionStorage.setItem("yuanbot.session", id); }
-      return id;
+      return sessionStorage.getItem("yuanbot.session") || memory;
     } catch (e) { // storage blocked (e.g. third-party storage disabled): keep it for this page
-      return memory || (memory = newId());
+      return memory;
     }
   }
-  function newId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  function keepSession(data) {
+    if (!data || !data.session_id) return;
+    memory = data.session_id;
+    try { sessionStorage.setItem("yuanbot.session", data.session_id); } catch (e) { /* memory only */ }
   }
 
   // ---- DOM helpers: textContent only ---------------------------------------------------------
@@ -257,6 +255,7 @@
 
   function botMessage(question, data) {
     counter += 1;
+    keepSession(data);
     var noAnswer = data.status !== "answered";
     var msg = el("div", "yb-msg yb-bot" + (noAnswer ? " yb-noanswer" : ""));
     msg.appendChild(el("span", "yb-sr", T.bot));

@@ -1,0 +1,81 @@
+"""What the knowledge base offers for one question: the ranked passages and how relevant they really are.
+
+Hybrid search ranks passages; a FAQ entry that matches brings the clause it rests on right before it.
+The relevance gate then judges the top passages on two cheap signals (embedding similarity and the share
+of the question's weighted vocabulary they contain), and on places: a question about another city's
+policy is not answered with Nanjing's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.answering.clauses import ClauseIndex
+from bot.answering.extractive import QueryGroups, weighted_overlap
+from bot.answering.gate import Relevance
+from bot.ports import Corpus, Embedder, Searcher
+from bot.retrieval.glossary import SCOPE_WORDS, other_places, query_groups
+from bot.retrieval.tokenize import tokenize
+from bot.text import is_cjk_char
+from bot.types import Hit, Passage
+
+TOP_FOR_GATE = 3
+RESULT_HITS = 10
+
+
+@dataclass
+class Retrieval:
+    hits: list[Hit]
+    groups: QueryGroups
+    vector: list[float]
+    relevance: Relevance
+    other_places: set[str]
+
+
+class EvidenceFinder:
+    def __init__(self, corpus: Corpus, searcher: Searcher, embedder: Embedder, clauses: ClauseIndex) -> None:
+        self.corpus = corpus
+        self.searcher = searcher
+        self.embedder = embedder
+        self.clauses = clauses
+
+    def retrieve(self, text: str) -> Retrieval:
+        vector = self.embedder.embed_query(text)
+        groups = query_groups(text)
+        terms = list(dict.fromkeys(t for token, equivalents in groups for t in [token, *sorted(equivalents)]))
+        hits = self._with_faq_clauses(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms))
+        top = hits[:TOP_FOR_GATE]
+        missing = [h for h in top if h.dense_score is None]
+        if missing:  # ranked high by words alone: measure their meaning too
+            found = self.corpus.similarities([h.passage.id for h in missing], vector)
+            for hit in missing:
+                hit.dense_score = found.get(hit.passage.id)
+        dense = max((h.dense_score or 0.0 for h in top), default=0.0)
+        top_tokens = [passage_tokens(h.passage) for h in top]
+        judged = judged_groups(groups) or groups
+        coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
+        places = {p for p in other_places(text, [t for t, _ in groups])
+                  if not any(p in tokens for tokens in top_tokens)}
+        return Retrieval(hits, groups, vector, Relevance(dense, coverage), places)
+
+    def _with_faq_clauses(self, hits: list[Hit]) -> list[Hit]:
+        """A FAQ entry that matches stands for the clause it rests on: put that clause right before it."""
+        out: dict[str, Hit] = {}
+        for hit in hits:
+            source = hit.passage.extra.get("faq_source")
+            if source:
+                for clause in self.clauses.passages_for(source):
+                    out.setdefault(clause.id, Hit(passage=clause, score=hit.score, dense_score=hit.dense_score,
+                                                  bm25_score=hit.bm25_score))
+            out.setdefault(hit.passage.id, hit)
+        return list(out.values())
+
+
+def judged_groups(groups: QueryGroups) -> QueryGroups:
+    """The words relevance is judged on: not the city's own name, not single characters."""
+    return [g for g in groups if g[0] not in SCOPE_WORDS and not is_cjk_char(g[0])]
+
+
+def passage_tokens(passage: Passage) -> set[str]:
+    tokens = passage.extra.get("tokens")
+    return set(tokens.split()) if tokens else set(tokenize(f"{passage.title} {passage.section} {passage.text}"))

@@ -1,0 +1,59 @@
+"""Licence-compatibility questions answered by the rule engine, never by text similarity.
+
+The verdict, its reasons and conditions come from the LicenseAdvisor; the licence texts involved are
+added as sources so the user can read the clauses themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answering.compose import to_source
+from bot.errors import LicenseError
+from bot.licenses.render import render_license_answer
+from bot.ports import Corpus, LicenseAdvisor
+from bot.types import Answer, Hit, Source
+
+_LICENCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
+_OPERATORS = {"AND", "OR", "WITH"}
+
+
+class LicenceAnswers:
+    def __init__(self, advisor: LicenseAdvisor, corpus: Corpus) -> None:
+        self.advisor = advisor
+        self.corpus = corpus
+
+    def answer(self, text: str, lang: str) -> Answer | None:
+        """The verdict for a compatibility question; None when the text asks something else."""
+        try:
+            query = self.advisor.parse_question(text)
+            if query is None:
+                return None
+            check = self.advisor.check(query.inbound, query.outbound, query.use)
+        except LicenseError as exc:
+            return self._cannot_check(exc, lang)
+        return Answer(answer=render_license_answer(check, lang), status="answered", license_check=check,
+                      sources=self._text_sources(check.inbound, check.outbound))
+
+    @staticmethod
+    def _cannot_check(exc: LicenseError, lang: str) -> Answer:
+        hint = ""
+        if exc.suggestions:
+            hint = ("您是否指：" if lang == "zh" else "Did you mean: ") + ", ".join(exc.suggestions[:5])
+        lead = "无法判断许可证兼容性：" if lang == "zh" else "Cannot check licence compatibility: "
+        return Answer(answer=f"{lead}{exc}\n{hint}".strip(), status="no_answer")
+
+    def _text_sources(self, *expressions: str) -> list[Source]:
+        """The first passage of each licence text named in the expressions."""
+        sources: list[Source] = []
+        for spdx_id in dict.fromkeys(_LICENCE_ID.findall(" ".join(expressions))):
+            if spdx_id.upper() in _OPERATORS:
+                continue
+            doc_id = f"licenses/texts/{spdx_id}.txt"
+            meta = self.corpus.document(doc_id)
+            if not meta:
+                continue
+            passage = self.corpus.passage(f"{doc_id}::{str(meta['hash'])[:16]}::00000")
+            if passage is not None:
+                sources.append(to_source(Hit(passage=passage, score=1.0)))
+        return sources

@@ -1,0 +1,1 @@
+"""YuanBot's prompt and message templates, as package data (see README.md). No code lives here."""

@@ -1,0 +1,152 @@
+"""Test doubles for the ports, in one place. Adapter and API tests use these; the core's own tests use the
+real embedding model, real Chroma and the real licence engine."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+from bot.types import Answer, Hit, Passage, Question
+
+Responder = Callable[[Question], Answer]
+
+
+def echo(question: Question) -> Answer:
+    return Answer(answer=f"Answer to: {question.text}", status="answered")
+
+
+class FakeAssistant:
+    """The Assistant port: answers with `respond(question)`, or a scripted reply for an exact text.
+
+    Remembers every question. `delay` (seconds) or `gate` (an Event to wait for) make it slow; `started`
+    is released as each question arrives. `stream` yields `pieces` (default: the whole answer) and then
+    the Answer, as the real assistant does.
+    """
+
+    def __init__(self, respond: Responder = echo, *, delay: float = 0.0,
+                 pieces: list[str] | None = None) -> None:
+        self.respond = respond
+        self.delay = delay
+        self.pieces = pieces
+        self.replies: dict[str, Answer | Exception] = {}
+        self.questions: list[Question] = []
+        self.finished = 0
+        self.gate: threading.Event | None = None
+        self.started = threading.Semaphore(0)
+        self._lock = threading.Lock()
+
+    @property
+    def calls(self) -> int:
+        return len(self.questions)
+
+    def ask(self, question: Question) -> Answer:
+        with self._lock:
+            self.questions.append(question)
+        self.started.release()
+        if self.gate is not None:
+            self.gate.wait(10)
+        if self.delay:
+            time.sleep(self.delay)
+        reply = self.replies.get(question.text)
+        if isinstance(reply, Exception):
+            raise reply
+        answer = reply.model_copy(deep=True) if reply is not None else self.respond(question)
+        with self._lock:
+            self.finished += 1
+        return answer
+
+    def stream(self, question: Question) -> Iterator[str | Answer]:
+        answer = self.ask(question)
+        yield from (self.pieces if self.pieces is not None else [answer.answer])
+        yield answer
+
+
+class FakeEmbedder:
+    """The Embedder port without a model: character n-grams hashed into a fixed-size unit vector.
+
+    Deterministic, fast and good enough for tests of storage, sync and plumbing: texts sharing words get
+    similar vectors. Answer-quality tests use the real model.
+    """
+
+    model_name = "fake-hash-64"
+    dimension = 64
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dimension
+        compact = "".join(text.lower().split())
+        grams = [compact[i:i + 2] for i in range(max(1, len(compact) - 1))]
+        for gram in grams:
+            digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=4).digest()
+            vector[int.from_bytes(digest[:2], "little") % self.dimension] += 1.0 if digest[2] & 1 else -1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+class FakeQuestionLog:
+    """The QuestionLog port in memory: what was asked and rated, for assertions."""
+
+    def __init__(self) -> None:
+        self.questions: list[dict[str, Any]] = []
+        self.items: list[dict[str, Any]] = []  # feedback
+
+    def record_question(self, *, channel: str, session_id: str | None, question: str, status: str,
+                        top_score: float | None, latency_ms: float, mode: str) -> None:
+        self.questions.append({"channel": channel, "session_id": session_id, "question": question,
+                               "status": status, "mode": mode})
+
+    def record_feedback(self, *, channel: str, session_id: str | None, question: str, answer: str,
+                        rating: str) -> None:
+        self.items.append({"channel": channel, "session_id": session_id, "question": question,
+                           "answer": answer, "rating": rating})
+
+    def report(self, since: timedelta, *, limit: int = 20):  # pragma: no cover - admin tests use the real log
+        raise NotImplementedError
+
+    def export(self, since: timedelta, *, kind: str = "feedback") -> list[dict[str, Any]]:
+        return list(self.items if kind == "feedback" else self.questions)
+
+
+class FakeSearcher:
+    """The Searcher port with one passage."""
+
+    def search(self, query: str, k: int = 5, *, vector=None, terms=None) -> list[Hit]:
+        passage = Passage(id="p1", text="人才公寓", doc_id="d1", title="行动计划")
+        return [Hit(passage=passage, score=0.5)][:k]
+
+
+class FakeCorpus:
+    """The Corpus port over a fixed list of passages (no index)."""
+
+    generation = "fake"
+
+    def __init__(self, passages: list[Passage]) -> None:
+        self._passages = list(passages)
+
+    def passages(self) -> list[Passage]:
+        return self._passages
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return next((p for p in self._passages if p.id == passage_id), None)
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        return None
+
+    def idf(self, token: str) -> float:
+        return 1.0
+
+    def similarities(self, ids: list[str], vector) -> dict[str, float]:
+        return {}
+
+    def health(self) -> dict[str, Any]:
+        return {"documents": 1, "chunks": len(self._passages), "model": "fake"}
