@@ -8,7 +8,6 @@ documents of the same kind that also match.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 
 from bot.retrieval.glossary import query_terms

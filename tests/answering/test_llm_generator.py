@@ -7,8 +7,8 @@ import time
 import pytest
 
 from bot.answering.llm import LLMGenerator, check_citations
-from bot.errors import ConfigError, GenerationError
 from bot.conversation import Turn
+from bot.errors import ConfigError, GenerationError
 from bot.settings import LLMSettings
 from bot.types import Passage
 from tests.fake_llm import Reply

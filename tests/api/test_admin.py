@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from bot.api import tokens
 from bot.api.admin import build_admin_router
-from bot.api.tokens import check_admin_token
 from bot.api.app import create_app
+from bot.api.tokens import check_admin_token
 from bot.errors import ConfigError
 from bot.questionlog import QuestionLog
 from bot.services import Services

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from bot.conversation import SessionHistory, make_turn, rewrite_followup, topic_terms
-from bot.types import Answer, LicenseCheck, Turn
 from bot.stores import RedisStore
+from bot.types import Answer, LicenseCheck, Turn
 from tests.conversation.test_followup import find
 
 

@@ -15,9 +15,9 @@ from bot.api.app import create_app
 from bot.errors import ConfigError
 from bot.services import Services
 from bot.stores import InProcessStore
+from tests.fakes import FakeAssistant, FakeQuestionLog
 from tests.telegram.conftest import FAST, SECRET, make_settings
 from tests.telegram.fake_bot_api import FakeBotApi
-from tests.fakes import FakeAssistant, FakeQuestionLog
 
 PRIVATE = 555
 GROUP = -100999
