@@ -192,7 +192,7 @@ def _from_yaml(text: str) -> SbomDocument:
                     raise _too_deep()
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-        doc = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, checked above
+        doc = yaml.load(text, Loader=loader)  # a safe loader (C or Python), checked above
     except yaml.YAMLError:
         raise not_sbom("文件不是有效的 YAML", "The file is not valid YAML") from None
     return _from_tree(doc, "YAML")

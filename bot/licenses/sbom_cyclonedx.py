@@ -106,7 +106,7 @@ def read_cyclonedx_json(doc: dict[str, Any]) -> SbomDocument:
             shallow = {k: v for k, v in item.items() if k != "components"}
             try:
                 component = _from_model(Component.from_json(shallow))  # type: ignore[attr-defined]
-            except Exception as exc:  # the library raises many types on schema deviations
+            except Exception as exc:  # noqa: BLE001 - the library raises many types on schema deviations
                 leniency.record(str(item.get("name")), exc)
                 component = _from_json_by_hand(item)
             if component is not None:
@@ -199,7 +199,7 @@ def read_cyclonedx_xml(root: Element) -> SbomDocument:
                 component = _from_model(
                     Component.from_xml(element, default_namespace=namespace or None)  # type: ignore[attr-defined]
                 )
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - as for JSON
                 leniency.record(element.findtext(q("name")) or "?", exc)
                 component = _from_xml_by_hand(element, q)
             if component is not None:

@@ -286,7 +286,7 @@ def read_spdx_rdf(xml_text: str) -> SbomDocument:
             f"SPDX RDF 文档无法读取：{clip(exc.get_messages()[0] if exc.get_messages() else '', 200)}",
             f"The SPDX RDF document cannot be read: {clip(exc.get_messages()[0] if exc.get_messages() else '', 200)}",
         ) from None
-    except Exception as exc:  # rdflib raises parser-specific errors
+    except Exception as exc:  # noqa: BLE001 - rdflib raises parser-specific errors
         raise SbomError(
             "invalid_sbom", "SPDX RDF/XML 文档格式错误", f"The SPDX RDF/XML document is malformed ({type(exc).__name__})"
         ) from None
@@ -342,8 +342,10 @@ def _component(package: _Package, refs: dict[str, LicenseRefText]) -> SbomCompon
     notes: tuple[str, ...] = ()
     if concluded and declared and concluded != declared:
         notes = (
-            f"采用结论许可证 {clip(concluded, 120)}（声明为 {clip(declared, 120)}） / "
-            f"using the concluded licence {clip(concluded, 120)} (declared: {clip(declared, 120)})",
+            (
+                f"采用结论许可证 {clip(concluded, 120)}（声明为 {clip(declared, 120)}） / "
+                f"using the concluded licence {clip(concluded, 120)} (declared: {clip(declared, 120)})"
+            ),
         )
     if chosen is None and (package.concluded or package.declared):
         chosen = "NOASSERTION"  # the SBOM says it does not know
