@@ -409,6 +409,8 @@ _AUDIT_REQUEST = [
         r".{0,15}(许可证|许可|协议|licen[cs]es?)"),
         (r"\b(audit|scan|check|review|verify|list)\b.{0,40}\b(all\s+)?(our|my|the|project'?s?)?\s*"
         r"(dependenc(y|ies)|third[- ]party|packages|libraries|deps)\b.{0,30}\blicen[cs]es?\b"),
+        (r"\b(audit|scan|check|review|verify|list)\b.{0,20}\blicen[cs]es?\b.{0,30}"
+         r"\b(dependenc(y|ies)|third[- ]party|packages|libraries|deps)\b"),
         r"\b(dependenc(y|ies)|third[- ]party|deps)\b.{0,20}\blicen[cs]e\s+(audit|scan|check|report|compliance)",
         r"\blicen[cs]e\s+(audit|scan)\b",
         r"(生成|制作|输出).{0,8}(notice|第三方声明|归属声明|致谢文件)",
