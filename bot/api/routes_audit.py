@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -160,12 +160,15 @@ def build_audit_router(
     )
     async def audit_sbom(
         request: Request,
-        outbound: str = Query(..., min_length=1, max_length=200, description="Your project's licence: an SPDX id "
-                              "or expression, a common name, or `proprietary` for closed source",
-                              examples=["Apache-2.0", "GPL-2.0-only", "proprietary"]),
-        use: Use | None = Query(None, description="How the product is shipped: binary, saas, static or dynamic"),
-        output: Literal["json", "csv", "notice"] = Query("json", alias="format", description="json (default), "
-                                                         "csv (one row per component) or notice (the NOTICE file)"),
+        outbound: Annotated[str, Query(
+            min_length=1, max_length=200,
+            description="Your project's licence: an SPDX id or expression, a common name, or `proprietary`",
+            examples=["Apache-2.0", "GPL-2.0-only", "proprietary"],
+        )],
+        use: Annotated[Use | None, Query(description="How the product is shipped: binary, saas, static or dynamic")] = None,
+        output: Annotated[Literal["json", "csv", "notice"], Query(
+            alias="format", description="json (default), csv (one row per component) or notice (the NOTICE file)",
+        )] = "json",
     ) -> Response:
         try:
             auditor.validate(outbound, use)

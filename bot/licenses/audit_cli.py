@@ -160,7 +160,7 @@ def _print_report(report: AuditReport, notice: Path | None, limit: int = 20) -> 
     if report.obligations:
         console.print("[bold]义务 / obligations:[/]")
         for group in report.obligations[:limit]:
-            label_zh, label_en = VERDICT_LABELS[group.verdict]
+            label_en = VERDICT_LABELS[group.verdict][1]
             console.print(f"  {escape(group.license)} ×{group.component_count} ({label_en})")
             for o in group.obligations:
                 console.print(f"    - {escape(o.zh)}")

@@ -51,7 +51,7 @@ def test_dropwizard_keeps_messy_licences_as_declared() -> None:
 
 
 def test_spdx_product_is_not_a_component_and_noassertion_is_kept() -> None:
-    document, items = components(FIXTURES["examplemaven"])
+    _, items = components(FIXTURES["examplemaven"])
     assert "examplemaven" not in {c.name for c in items}
     junit = next(c for c in items if c.name == "JUnit")
     assert junit.licenses == (DeclaredLicense(expression="CPL-1.0"),)  # concluded NOASSERTION -> declared
