@@ -150,6 +150,8 @@ def _print_report(report: AuditReport, notice: Path | None, limit: int = 20) -> 
             version = f" {c.version}" if c.version else ""
             console.print(f"  ✗ {escape(c.name)}{escape(version)}  [{escape(c.expression or c.declared)}]  "
                           f"{escape(c.reason_en or c.reason)}")
+            for note in c.notes[:2]:
+                console.print(f"      [yellow]↳ {escape(note)}[/]")
         if len(conflicts) > limit:
             console.print(f"  … {len(conflicts) - limit} more / 另有 {len(conflicts) - limit} 个（--json / --csv）")
     if report.unresolved:

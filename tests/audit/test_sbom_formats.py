@@ -209,3 +209,31 @@ def test_utf8_bom_and_utf16_are_decoded() -> None:
     data = read(FIXTURES["laravel"])
     assert parse_sbom(b"\xef\xbb\xbf" + data).component_count == 62
     assert parse_sbom(data.decode().encode("utf-16")).component_count == 62
+
+
+def test_cyclonedx_xml_deviation_is_read_leniently() -> None:
+    xml = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1">
+  <components>
+    <component type="gadget"><name>odd</name><version>2.0</version>
+      <licenses><license><name>Apache Software License</name></license></licenses></component>
+    <component type="library"><name>fine</name><version>1.0</version>
+      <licenses><expression>MIT OR ISC</expression></licenses></component>
+  </components>
+</bom>"""
+    document = parse_sbom(xml, "bom.xml")
+    items = list(document.components())
+    assert document.description == "CycloneDX 1.5 XML"
+    assert [(c.name, c.licenses) for c in items] == [
+        ("odd", (DeclaredLicense(name="Apache Software License"),)),
+        ("fine", (DeclaredLicense(expression="MIT OR ISC"),)),
+    ]
+    assert "read leniently" in document.notes[0]
+
+
+def test_yaml_that_is_not_an_sbom() -> None:
+    from bot.licenses.sbom import SbomError
+
+    with pytest.raises(SbomError) as info:
+        parse_sbom(b"name: my-app\nversion: 1.0\n", "config.yaml")
+    assert "valid YAML but not an SBOM" in str(info.value)
