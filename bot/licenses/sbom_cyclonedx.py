@@ -146,7 +146,7 @@ def _from_json_by_hand(item: dict[str, Any]) -> SbomComponent | None:
         return None
     licenses: list[DeclaredLicense] = []
     entries = item.get("licenses") if isinstance(item.get("licenses"), list) else []
-    for entry in entries:
+    for entry in _concluded_first(entries, _json_acknowledgement):
         if isinstance(entry, str):
             licenses.append(DeclaredLicense(expression=entry))
         elif not isinstance(entry, dict):
@@ -238,7 +238,8 @@ def _from_xml_by_hand(element: Element, q) -> SbomComponent | None:
         return None
     licenses: list[DeclaredLicense] = []
     container = element.find(q("licenses"))
-    for entry in list(container) if container is not None else []:
+    entries = list(container) if container is not None else []
+    for entry in _concluded_first(entries, lambda e: e.get("acknowledgement")):
         if entry.tag == q("expression"):
             licenses.append(DeclaredLicense(expression=_str(entry.text)))
         elif entry.tag == q("license"):
@@ -270,7 +271,7 @@ def _from_model(component: Component) -> SbomComponent | None:
     if name is None:
         return None
     licenses: list[DeclaredLicense] = []
-    for lic in component.licenses:
+    for lic in _concluded_first(list(component.licenses), lambda x: getattr(x.acknowledgement, "value", None)):
         if isinstance(lic, LicenseExpression):
             licenses.append(DeclaredLicense(expression=_str(lic.value)))
         elif isinstance(lic, DisjunctiveLicense):
@@ -294,6 +295,19 @@ def _from_model(component: Component) -> SbomComponent | None:
         licenses=tuple(lic for lic in licenses if _has_content(lic)),
         copyright=clip(component.copyright),
     )
+
+
+def _concluded_first(entries: list, acknowledgement) -> list:
+    """CycloneDX 1.6 marks licences `declared` or `concluded`: when some are concluded, only those count."""
+    concluded = [e for e in entries if acknowledgement(e) == "concluded"]
+    return concluded or entries
+
+
+def _json_acknowledgement(entry: Any) -> str | None:
+    if not isinstance(entry, dict):
+        return None
+    inner = entry.get("license") if isinstance(entry.get("license"), dict) else entry
+    return inner.get("acknowledgement")
 
 
 def _decode_text(content: Any, encoding: Any) -> str | None:

@@ -237,3 +237,10 @@ def test_yaml_that_is_not_an_sbom() -> None:
     with pytest.raises(SbomError) as info:
         parse_sbom(b"name: my-app\nversion: 1.0\n", "config.yaml")
     assert "valid YAML but not an SBOM" in str(info.value)
+
+
+def test_cyclonedx_16_concluded_licence_wins_over_declared() -> None:
+    item = component("dual", {"license": {"id": "GPL-2.0-only", "acknowledgement": "declared"}},
+                     {"expression": "MIT", "acknowledgement": "concluded"})
+    [parsed] = list(parse_sbom(cyclonedx([item], version="1.6")).components())
+    assert parsed.licenses == (DeclaredLicense(expression="MIT"),)
