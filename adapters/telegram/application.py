@@ -20,6 +20,7 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.telegram.audit import AuditRunner, TelegramAuditHandler
 from adapters.telegram.handlers import TelegramHandlers
 from bot.errors import ConfigError
 from bot.ports import Assistant, FeedbackRecorder, KeyValueStore
@@ -130,10 +131,12 @@ def build_application(
     get_updates_read_timeout: float = 5.0,
     concurrent_updates: int = 4,
     typing_interval: float = 4.0,
+    audit: AuditRunner | None = None,
 ) -> Application:
     """The PTB Application with our handlers; `webhook=True` builds it without an Updater.
 
     `rate_limiter` defaults to `BoundedRateLimiter()` (flood limits + bounded 429 retries).
+    `audit` (file bytes, file name, outbound, use) -> AuditReport enables the SBOM document handler.
     """
     if not settings.telegram.token:
         raise ConfigError("YUANBOT_TELEGRAM_TOKEN is not set (create a bot with @BotFather)")
@@ -180,6 +183,10 @@ def build_application(
     application.add_handler(CommandHandler(["license", "licence"], handlers.license, filters=new_messages))
     application.add_handler(CommandHandler("sources", handlers.sources, filters=new_messages))
     application.add_handler(MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.text))
+    if audit is not None:  # an SBOM sent as a document, the outbound licence as its caption
+        auditing = TelegramAuditHandler(audit)
+        application.bot_data["yuanbot_audit"] = auditing
+        application.add_handler(MessageHandler(new_messages & filters.Document.ALL, auditing.document))
     # an unknown /command in a private chat gets the help text (in groups it may be another bot's)
     application.add_handler(
         MessageHandler(new_messages & filters.COMMAND & filters.ChatType.PRIVATE, handlers.help)

@@ -1,4 +1,5 @@
-"""The web channel: the one-line embeddable widget (`/widget.js`), its chat page (`/embed`) and the landing page (`/`).
+"""The web channel: the one-line embeddable widget (`/widget.js`), its chat page (`/embed`), the landing page (`/`)
+and the dependency licence audit page (`/audit`, which posts to `/api/licenses/audit`).
 
 Pages are plain HTML templates with a few `{{placeholders}}` filled in with HTML-escaped values; every script
 and style sheet is a file under `static/`, so the pages run under `script-src 'self'` with no inline code.
@@ -28,7 +29,10 @@ ASSETS = {
     "embed.css": "text/css; charset=utf-8",
     "index.js": "text/javascript; charset=utf-8",
     "index.css": "text/css; charset=utf-8",
+    "audit.js": "text/javascript; charset=utf-8",
+    "audit.css": "text/css; charset=utf-8",
 }
+DEFAULT_AUDIT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 DEFAULT_TITLES = {"zh": "源问 · 开源政策问答", "en": "YuanBot · Open-source Q&A"}
 DEFAULT_COLOR = "#0b5cad"
@@ -109,6 +113,11 @@ def build_web_router(settings: Settings) -> APIRouter:
             },
         )
         return HTMLResponse(page, headers={**headers, "Cache-Control": "no-cache"})
+
+    @router.get("/audit", include_in_schema=False)
+    async def audit_page() -> HTMLResponse:
+        max_bytes = getattr(settings, "audit_max_upload_bytes", None) or DEFAULT_AUDIT_MAX_UPLOAD_BYTES
+        return HTMLResponse(render("audit.html", {"max_bytes": str(int(max_bytes))}), headers=headers)
 
     @router.get("/", include_in_schema=False)
     async def index() -> HTMLResponse:

@@ -2,12 +2,16 @@
 
 It speaks the subset the bot uses, validates like Telegram does where it matters (HTML entities,
 4096-character limit, empty text), can inject errors (429 with retry_after, 400 …), and records every
-call so tests can assert what the bot really sent.
+call so tests can assert what the bot really sent. Files: `add_file` stores a file as if a user had sent
+it; `getFile` + `GET /file/bot<token>/<file_path>` serve it (20 MB cap, as the real Bot API), and
+`sendDocument` (a multipart upload) is recorded in `state.documents`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import email.parser
+import email.policy
 import html
 import itertools
 import json
@@ -17,12 +21,14 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuv"
 BOT_ID = 123456
 BOT_USERNAME = "YuanTestBot"
 LIMIT = 4096
+CAPTION_LIMIT = 1024
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files
 
 _ALLOWED_TAGS = {
     "b": set(),
@@ -139,6 +145,24 @@ class Sent:
 
 
 @dataclass
+class SentDocument:
+    chat_id: int
+    filename: str
+    data: bytes
+    caption: str | None
+    parse_mode: str | None
+    message_id: int
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    data: bytes
+
+
+@dataclass
 class FakeState:
     updates: list[dict[str, Any]] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -149,6 +173,8 @@ class FakeState:
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     chat_actions: list[dict[str, Any]] = field(default_factory=list)
     edited_markups: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[SentDocument] = field(default_factory=list)
+    files: dict[str, StoredFile] = field(default_factory=dict)
 
 
 _JSON_FIELDS = {
@@ -244,6 +270,35 @@ class FakeBotApi:
 
     def push_text(self, chat_id: int, text: str, **kwargs: Any) -> dict[str, Any]:
         return self.push_update({"message": self.make_message(chat_id, text, **kwargs)})
+
+    def add_file(self, data: bytes, file_name: str, mime_type: str = "application/octet-stream") -> dict[str, Any]:
+        """Store a file as Telegram would after a user sent it; returns the message's `document` object."""
+        with self._cond:
+            n = len(self.state.files) + 1
+            stored = StoredFile(f"BQACAgIAAx-doc{n}", f"AgADdoc{n}", f"documents/file_{n}.bin", data)
+            self.state.files[stored.file_id] = stored
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+
+    def push_document(
+        self, chat_id: int, document: dict[str, Any], caption: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """A message carrying `document` (from add_file) and an optional caption, as Telegram delivers it."""
+        message = self.make_message(chat_id, "", **kwargs)
+        message.pop("text", None)
+        message.pop("entities", None)
+        message["document"] = document
+        if caption:
+            message["caption"] = caption
+            entities = _entities(caption)
+            if entities:
+                message["caption_entities"] = entities
+        return self.push_update({"message": message})
 
     def push_callback(
         self, sent: Sent, data: str, *, user_id: int = 42, language_code: str = "en"
@@ -391,6 +446,56 @@ class FakeBotApi:
             "text": visible,
         }
 
+    def _api_getFile(self, params: dict[str, Any]) -> Any:
+        with self._cond:
+            stored = self.state.files.get(str(params.get("file_id") or ""))
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(stored.data) > DOWNLOAD_LIMIT:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.data),
+            "file_path": stored.file_path,
+        }
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> Any:
+        chat_id = params.get("chat_id")
+        if chat_id in (None, ""):
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        upload = params.get("document")
+        if not isinstance(upload, tuple):  # a file_id or URL string: not something this fake stores
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        filename, data = upload
+        if not data:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        caption = params.get("caption")
+        parse_mode = params.get("parse_mode")
+        if caption:
+            visible = parse_html(caption) if parse_mode == "HTML" else caption
+            if utf16_len(visible) > CAPTION_LIMIT:
+                raise ApiError(400, "Bad Request: message caption is too long")
+        with self._cond:
+            message_id = next(self._message_ids)
+            self.state.documents.append(SentDocument(int(chat_id), filename, data, caption, parse_mode, message_id))
+        chat_type = "private" if int(chat_id) > 0 else "supergroup"
+        result = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": int(chat_id), "type": chat_type},
+            "from": self.bot_user(),
+            "document": {
+                "file_id": f"BQACAgIAAx-sent{message_id}",
+                "file_unique_id": f"AgADsent{message_id}",
+                "file_name": filename,
+                "file_size": len(data),
+            },
+        }
+        if caption:
+            result["caption"] = caption
+        return result
+
     def _api_sendChatAction(self, params: dict[str, Any]) -> Any:
         with self._cond:
             self.state.chat_actions.append(params)
@@ -460,7 +565,27 @@ class FakeBotApi:
                 pass
 
             def do_GET(self) -> None:
+                if self.path.startswith("/file/bot"):
+                    return self._download()
                 self._handle({})
+
+            def _download(self) -> None:
+                m = re.fullmatch(r"/file/bot([^/]+)/(.+)", unquote(self.path.split("?")[0]))  # httpx sends %3A
+                if not m or m.group(1) != api.token:
+                    return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+                with api._cond:
+                    api.state.calls.append(("downloadFile", {"file_path": m.group(2)}))
+                    stored = next((f for f in api.state.files.values() if f.file_path == m.group(2)), None)
+                if stored is None:
+                    return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(stored.data)))
+                    self.end_headers()
+                    self.wfile.write(stored.data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -468,6 +593,8 @@ class FakeBotApi:
                 ctype = self.headers.get("Content-Type", "")
                 if "application/json" in ctype:
                     params = json.loads(body or b"{}")
+                elif "multipart/form-data" in ctype:
+                    params = _multipart(ctype, body)
                 else:
                     params = {k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
                     for key in _JSON_FIELDS & params.keys():
@@ -505,6 +632,31 @@ class FakeBotApi:
                     pass
 
         return Handler
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """Form fields as strings (JSON fields decoded), file parts as (filename, bytes) — as PTB uploads them."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            params[name] = (filename, data)
+        else:
+            params[name] = data.decode("utf-8")
+    for key in _JSON_FIELDS & params.keys():
+        params[key] = json.loads(params[key])
+    # an attach:// reference points at the part holding the file
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.get(value[len("attach://"):], value)
+    return params
 
 
 def _entities(text: str) -> list[dict[str, Any]]:

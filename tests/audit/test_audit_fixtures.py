@@ -1,0 +1,108 @@
+"""Verdicts over the five real SBOMs, against the real licence engine."""
+
+from __future__ import annotations
+
+from bot.licenses.audit import Auditor
+
+from .support import FIXTURES, read
+
+
+def by_name(report):
+    return {c.name: c for c in report.components}
+
+
+def test_dropwizard_against_gpl2_flags_apache_components(auditor: Auditor) -> None:
+    report = auditor.audit_bytes(read(FIXTURES["dropwizard"]), "GPL-2.0-only", filename=FIXTURES["dropwizard"])
+    s = report.summary
+    assert s.total == 167 and s.source.spec_version == "1.2" and s.outbound == "GPL-2.0-only"
+    assert not s.passed and s.conflicts > 0
+    assert [c.verdict for c in s.counts] == ["incompatible", "unresolved", "unknown", "conditional", "compatible"]
+    assert sum(c.count for c in s.counts) == 167
+    apache = [c for c in report.components if c.expression == "Apache-2.0"]
+    assert len(apache) >= 60 and all(c.verdict == "incompatible" for c in apache)
+    assert report.components[0].verdict == "incompatible"  # conflicts first
+    rows = by_name(report)
+    guava = rows["com.google.guava/guava"]
+    assert guava.resolution == "id" and "Apache-2.0" in guava.reason
+    assert rows["org.slf4j/slf4j-api"].verdict == "compatible"  # MIT fits in GPL-2.0
+    # a 34-component gap: parent modules and javax.* without licences in this SBOM
+    assert s.unresolved == 34 and rows["io.dropwizard/dropwizard-core"].verdict == "unresolved"
+    [gap] = report.unresolved
+    assert gap.component_count == 34 and gap.declared == "(none)"
+
+
+def test_dropwizard_messy_names_are_resolved(auditor: Auditor) -> None:
+    rows = by_name(auditor.audit_bytes(read(FIXTURES["dropwizard"]), "Apache-2.0"))
+    expected = {
+        "org.slf4j/log4j-over-slf4j": ("Apache-2.0", "alias"),  # "Apache Software Licenses"
+        "com.h2database/h2": ("MPL-2.0 OR EPL-1.0", "alias"),  # "MPL 2.0 or EPL 1.0"
+        "org.hibernate/hibernate-core": ("LGPL-2.1-only", "url"),  # bare name, versioned URL
+        "org.junit.jupiter/junit-jupiter-api": ("EPL-2.0", "name"),  # "Eclipse Public License v2.0"
+        "org.dom4j/dom4j": ("BSD-3-Clause", "alias"),  # "BSD 3-clause New License"
+        "org.openjdk.jmh/jmh-core": ("GPL-2.0-only WITH Classpath-exception-2.0", "alias"),
+        "org.glassfish.hk2/osgi-resource-locator": ("CDDL-1.0 OR GPL-2.0-only WITH Classpath-exception-2.0", "id"),
+        "com.rabbitmq/amqp-client": ("MPL-1.1 AND Apache-2.0 AND GPL-2.0-only", "name"),  # "ASL 2.0", "GPL v2"
+    }
+    for name, (expression, method) in expected.items():
+        assert (rows[name].expression, rows[name].resolution) == (expression, method), name
+    antlr = rows["antlr"]  # "BSD License": which BSD is not said
+    assert antlr.expression == "BSD-3-Clause" and any("does not say which" in n for n in antlr.notes)
+
+
+def test_dropwizard_several_licences_read_as_and_with_the_or_verdict_noted(auditor: Auditor) -> None:
+    rows = by_name(auditor.audit_bytes(read(FIXTURES["dropwizard"]), "GPL-2.0-only"))
+    jetty = rows["org.eclipse.jetty/jetty-server"]  # Apache-2.0 and EPL-1.0 listed
+    assert jetty.expression == "Apache-2.0 AND EPL-1.0" and jetty.verdict == "incompatible"
+    amqp = rows["com.rabbitmq/amqp-client"]  # MPL-1.1, ASL 2.0, GPL v2: GPL-2.0 alone would be fine
+    assert any("if they are alternatives" in note and "compatible" in note for note in amqp.notes)
+
+
+def test_dropwizard_for_closed_source(auditor: Auditor) -> None:
+    saas = auditor.audit_bytes(read(FIXTURES["dropwizard"]), "proprietary", "saas")
+    assert saas.summary.outbound == "proprietary" and saas.summary.use == "saas" and saas.summary.passed
+    binary = auditor.audit_bytes(read(FIXTURES["dropwizard"]), "closed source", "binary")
+    assert binary.summary.outbound == "proprietary"
+    apache_rows = [c for c in binary.components if c.expression == "Apache-2.0"]
+    apache = next(g for g in binary.obligations if g.license == "Apache-2.0")
+    assert apache.component_count == len(apache_rows) > 60
+    notice = next(o for o in apache.obligations if "NOTICE" in o.en)
+    assert f"({len(apache_rows)} Apache-2.0 components)" in notice.en
+    assert f"{len(apache_rows)} 个 Apache-2.0 组件" in notice.zh
+    lgpl = next(g for g in binary.obligations if g.license == "LGPL-2.1-only")
+    assert lgpl.verdict == "conditional" and any("source" in o.en for o in lgpl.obligations)
+
+
+def test_laravel_is_clean_for_apache(auditor: Auditor) -> None:
+    report = auditor.audit_bytes(read(FIXTURES["laravel"]), "Apache-2.0", "binary")
+    s = report.summary
+    assert s.passed and s.total == 62
+    assert {c.verdict: c.count for c in s.counts}["compatible"] == 62
+    assert s.resolution == {"id": 62}
+    mit = next(g for g in report.obligations if g.license == "MIT")
+    assert mit.component_count == 57 and mit.verdict == "compatible"
+    assert any("57 MIT components" in o.en for o in mit.obligations)
+
+
+def test_examplemaven_noassertion_is_unresolved_with_reason(auditor: Auditor) -> None:
+    report = auditor.audit_bytes(read(FIXTURES["examplemaven"]), "proprietary", "binary")
+    rows = by_name(report)
+    assert rows["JUnit"].expression == "CPL-1.0" and rows["JUnit"].verdict == "conditional"
+    assert report.summary.unresolved == 4 and report.summary.passed
+    [noassertion] = report.unresolved
+    assert noassertion.declared == "NOASSERTION" and noassertion.component_count == 4
+    assert "NOASSERTION" in noassertion.reason_en
+
+
+def test_acme_package_without_licence(auditor: Auditor) -> None:
+    report = auditor.audit_bytes(read(FIXTURES["acme"]), "MIT")
+    rows = by_name(report)
+    assert set(rows) == {"elliptic", "alpine", "OpenSSL"}
+    assert rows["alpine"].verdict == "unresolved" and rows["alpine"].reason_en.endswith("the SBOM gives no licence")
+    assert rows["elliptic"].verdict == rows["OpenSSL"].verdict == "compatible"
+
+
+def test_example2_gpl3_binary(auditor: Auditor) -> None:
+    closed = auditor.audit_bytes(read(FIXTURES["example2"]), "proprietary", "binary")
+    assert not closed.summary.passed and closed.components[0].verdict == "incompatible"
+    same = auditor.audit_bytes(read(FIXTURES["example2"]), "GPL-3.0-or-later")
+    assert same.summary.passed and same.components[0].verdict == "compatible"
