@@ -7,9 +7,12 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.licenses.audit_models import AuditReport
 from bot.ports import Assistant, HealthCheck, KeyValueStore, LicenseAdvisor, QuestionLog, Searcher
 from bot.settings import Settings
 from bot.stores import InProcessStore
+
+AuditRunner = Callable[[bytes, str, str, str | None], AuditReport]
 
 
 @dataclass
@@ -21,5 +24,6 @@ class Services:
     health: HealthCheck | None = None
     licenses: LicenseAdvisor | None = None
     store: KeyValueStore = field(default_factory=InProcessStore)
+    audit: AuditRunner | None = None  # SBOM bytes, file name, outbound, use -> report (chat channels)
     # async context managers entered for the app's lifetime (e.g. the Telegram webhook application)
     lifespan_hooks: list[Callable[[], AbstractAsyncContextManager[Any]]] = field(default_factory=list)

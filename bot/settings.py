@@ -108,6 +108,7 @@ class Settings(BaseSettings):
     max_inflight_asks: int = Field(default=16, description="Concurrent /api/ask per process before 503; 0 = off.")
     max_body_bytes: int = Field(default=65536, description="Largest request body on any route (with exceptions).")
     max_identify_body_bytes: int = 3 * 1024 * 1024
+    audit_max_upload_bytes: int = Field(default=20 * 1024 * 1024, description="Largest SBOM the audit accepts.")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Proxy addresses (IPs/CIDRs) whose X-Forwarded-For is trusted; empty = trust nobody.")

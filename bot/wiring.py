@@ -118,6 +118,15 @@ class Components:
     def assistant(self) -> Assistant:
         return RecordingAssistant(self.core_assistant, self.question_log, self.answer_observers)
 
+    @cached_property
+    def auditor(self):  # the dependency audit over the licence engine, one verdict cache per process
+        from bot.licenses.audit import Auditor
+
+        return Auditor(self.licences, license_texts_dir())
+
+    def audit_runner(self, data: bytes, filename: str, outbound: str, use: str | None):
+        return self.auditor.audit_bytes(data, outbound, use, filename=filename)
+
     def health(self) -> SystemHealth:
         return SystemHealth(self)
 
@@ -142,7 +151,8 @@ class SystemHealth:
 def build_services(settings: Settings, components: Components | None = None) -> Services:
     parts = components or Components(settings)
     return Services(settings=settings, assistant=parts.assistant, question_log=parts.question_log,
-                    searcher=parts.searcher, health=parts.health(), licenses=parts.licences, store=parts.store)
+                    searcher=parts.searcher, health=parts.health(), licenses=parts.licences, store=parts.store,
+                    audit=parts.audit_runner)
 
 
 def build_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
@@ -151,6 +161,7 @@ def build_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
     from adapters.wechat.routes import build_wechat_router
     from bot.api.admin import build_admin_router
     from bot.api.app import create_app
+    from bot.api.routes_audit import build_audit_router
     from bot.api.routes_licenses import build_license_router
     from bot.api.tokens import check_admin_token
 
@@ -159,7 +170,8 @@ def build_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
     services = build_services(settings, components)
     if warm_up:
         components.core_assistant.warm_up()
-    routers = [build_license_router(services.licenses, max_identify_bytes=settings.max_identify_body_bytes),
+    routers = [build_audit_router(services.licenses, license_texts_dir(), settings.audit_max_upload_bytes),
+               build_license_router(services.licenses, max_identify_bytes=settings.max_identify_body_bytes),
                build_web_router(settings),
                build_wechat_router(settings, services.assistant, services.store)]
     if settings.admin.enabled:
@@ -170,7 +182,8 @@ def build_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
     if settings.telegram.token and settings.telegram.webhook_secret:
         from adapters.telegram.webhook import build_telegram_webhook
 
-        router, hook = build_telegram_webhook(settings, services.assistant, services.store, services.question_log)
+        router, hook = build_telegram_webhook(settings, services.assistant, services.store, services.question_log,
+                                              audit=services.audit)
         routers.append(router)
         services.lifespan_hooks.append(hook)
     app = create_app(services, routers=routers)

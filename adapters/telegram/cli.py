@@ -127,6 +127,7 @@ def build_telegram_cli(
                 services.store,
                 services.question_log,
                 drop_pending_updates=drop_pending_updates,
+                audit=services.audit,
             )
         except ConfigError as exc:
             typer.echo(f"error: {exc}", err=True)

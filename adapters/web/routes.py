@@ -32,7 +32,6 @@ ASSETS = {
     "audit.js": "text/javascript; charset=utf-8",
     "audit.css": "text/css; charset=utf-8",
 }
-DEFAULT_AUDIT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 DEFAULT_TITLES = {"zh": "源问 · 开源政策问答", "en": "YuanBot · Open-source Q&A"}
 DEFAULT_COLOR = "#0b5cad"
@@ -116,7 +115,7 @@ def build_web_router(settings: Settings) -> APIRouter:
 
     @router.get("/audit", include_in_schema=False)
     async def audit_page() -> HTMLResponse:
-        max_bytes = getattr(settings, "audit_max_upload_bytes", None) or DEFAULT_AUDIT_MAX_UPLOAD_BYTES
+        max_bytes = settings.audit_max_upload_bytes
         return HTMLResponse(render("audit.html", {"max_bytes": str(int(max_bytes))}), headers=headers)
 
     @router.get("/", include_in_schema=False)

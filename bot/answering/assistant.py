@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+from bot.answering.audit_pointer import audit_pointer
 from bot.answering.clauses import ClauseIndex
 from bot.answering.compose import AnswerComposer
 from bot.answering.documents import document_aspects
@@ -153,7 +154,10 @@ class RetrievalAssistant:
         return rewritten
 
     def _licence(self, text: str, lang: str) -> Answer | None:
-        return self.licences.answer(text, lang) if self.licences is not None else None
+        """A whole-SBOM request goes to the audit; a pair question to the rule engine."""
+        if self.licences is None:
+            return None
+        return audit_pointer(text, lang) or self.licences.answer(text, lang)
 
     def _grounded(self, text: str, lang: str) -> tuple[Answer, Retrieval | None]:
         """The answer without an LLM, and the retrieval an LLM may phrase it from (None when it may not:

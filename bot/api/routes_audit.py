@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 
-from bot.api.upload import read_upload
+from bot.api.upload import MULTIPART_OVERHEAD, read_upload
 from bot.errors import LicenseError
 from bot.licenses.audit import Auditor
 from bot.licenses.audit_export import report_csv
@@ -157,6 +157,7 @@ def build_audit_router(
             },
         },
         openapi_extra={"requestBody": _REQUEST_BODY},
+        max_body_size=max_upload_bytes + MULTIPART_OVERHEAD,  # the app-wide cap is far smaller
     )
     async def audit_sbom(
         request: Request,

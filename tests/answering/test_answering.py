@@ -102,3 +102,16 @@ def test_licence_text_questions_go_to_retrieval(assistant):
     assert answer.license_check is None
     assert answer.status == "answered"
     assert any(s.section.endswith("7. Additional Terms") for s in answer.sources[:3])
+
+
+@pytest.mark.parametrize("question,lang", [("帮我检查一下项目所有依赖的许可证", "zh"),
+                                           ("Can you audit the licences of all our dependencies?", "en")])
+def test_a_whole_project_audit_request_points_to_the_audit(assistant, question, lang):
+    answer = assistant.ask(Question(text=question))
+    assert answer.status == "answered" and "/audit" in answer.answer and answer.license_check is None
+    assert ("SBOM" in answer.answer) and (("上传" in answer.answer) if lang == "zh" else ("upload" in answer.answer))
+
+
+def test_a_pair_question_is_not_an_audit_request(assistant):
+    answer = assistant.ask(Question(text="MIT 和 GPL-3.0-only 兼容吗？"))
+    assert answer.license_check is not None and "/audit" not in answer.answer

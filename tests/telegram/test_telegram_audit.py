@@ -15,11 +15,11 @@ from adapters.telegram.application import BoundedRateLimiter, build_application
 from adapters.telegram.audit import parse_caption
 from bot.licenses.audit import Auditor
 from bot.licenses.engine import LicenseEngine
-from bot.services import MemoryFeedback
-from bot.store import MemoryStore
+from bot.stores import InProcessStore
+from tests.fakes import FakeAssistant, FakeQuestionLog
 from tests.telegram.conftest import FAST, make_settings
 from tests.telegram.fake_bot_api import BOT_USERNAME, FakeBotApi
-from tests.telegram.fakes import FakeAssistant
+from tests.telegram.fakes import telegram_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 LICENSES = ROOT / "knowledge" / "licenses"
@@ -42,7 +42,7 @@ async def bot(fake_api: FakeBotApi, auditor: Auditor) -> AsyncIterator[FakeBotAp
         return auditor.audit_bytes(data, outbound, use, filename=filename)
 
     application = build_application(
-        make_settings(fake_api), FakeAssistant(), MemoryStore(), MemoryFeedback(),
+        make_settings(fake_api), FakeAssistant(telegram_reply), InProcessStore(), FakeQuestionLog(),
         rate_limiter=BoundedRateLimiter(max_retries=2, max_retry_after=3), audit=audit, **FAST,
     )
     await application.initialize()

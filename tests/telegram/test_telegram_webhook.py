@@ -168,15 +168,16 @@ def test_cli_set_and_delete_webhook(fake_api: FakeBotApi) -> None:
 def test_cli_polling_uses_the_services_factory(fake_api: FakeBotApi, monkeypatch) -> None:
     calls = []
 
-    def fake_run_polling(settings, assistant, store, feedback, *, drop_pending_updates=False):
-        calls.append((settings, assistant, store, feedback, drop_pending_updates))
+    def fake_run_polling(settings, assistant, store, feedback, *, drop_pending_updates=False, audit=None):
+        calls.append((settings, assistant, store, feedback, drop_pending_updates, audit))
 
     monkeypatch.setattr("adapters.telegram.cli.run_polling", fake_run_polling)
     monkeypatch.setattr("bot.logging_setup.configure_logging", lambda *a, **k: None)
     settings = make_settings(fake_api)
+    audit = object()  # the SBOM document handler's runner is passed through as given
     services = Services(settings=settings, assistant=FakeAssistant(), store=InProcessStore(),
-                        question_log=FakeQuestionLog())
+                        question_log=FakeQuestionLog(), audit=audit)
     cli = build_telegram_cli(services_factory=lambda s: services)
     result = CliRunner().invoke(cli, ["--drop-pending-updates"], obj=settings)
     assert result.exit_code == 0, result.output
-    assert calls == [(settings, services.assistant, services.store, services.question_log, True)]
+    assert calls == [(settings, services.assistant, services.store, services.question_log, True, audit)]

@@ -118,6 +118,7 @@ class LiveServer:
 
     def __enter__(self) -> Self:
         self.url = self._serving.__enter__()
+        self.port = int(self.url.rsplit(":", 1)[1])
         return self
 
     def __exit__(self, *exc) -> None:

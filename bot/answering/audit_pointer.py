@@ -1,0 +1,38 @@
+"""A whole product's dependencies are audited from its SBOM, not in chat: say where and how.
+
+"帮我检查依赖的许可证" cannot be answered with a pair verdict; the audit page, the CLI and the Telegram
+bot read the SBOM and answer for every component.
+"""
+
+from __future__ import annotations
+
+from bot.licenses.audit import looks_like_audit_request
+from bot.types import Answer
+
+AUDIT_PAGE = "/audit"
+
+_TEXT = {
+    "zh": ("检查整个项目的依赖许可证，请使用依赖许可证审计：\n"
+           f"① 网页：打开 {AUDIT_PAGE}，上传或拖入 SBOM（CycloneDX / SPDX，或 pip-licenses、license-checker 导出的 "
+           "CSV），选择项目的出站许可证和使用方式（分发二进制 / SaaS / 静态或动态链接），即可看到每个组件的结论、"
+           "合并后的义务，并下载 NOTICE、CSV 和 JSON；\n"
+           "② 命令行：yuanbot license audit SBOM文件 --outbound Apache-2.0 [--use saas]，有冲突时退出码非零，可用于 CI；\n"
+           "③ Telegram：把 SBOM 作为文件发给机器人，说明里写出站许可证（如 Apache-2.0 use=saas）。\n"
+           "单个组合可以直接问我，例如“Apache-2.0 的库能用在 GPL-2.0-only 项目里吗？”"),
+    "en": ("To check all of a project's dependency licences, use the dependency licence audit:\n"
+           f"1. Web: open {AUDIT_PAGE}, upload or drop an SBOM (CycloneDX / SPDX, or a CSV from pip-licenses or "
+           "license-checker), choose your project's outbound licence and use (binary / SaaS / static or dynamic "
+           "linking), and get every component's verdict, the combined obligations, and a NOTICE, CSV and JSON "
+           "to download;\n"
+           "2. CLI: yuanbot license audit SBOM_FILE --outbound Apache-2.0 [--use saas] (exits non-zero on a "
+           "conflict, so it can gate CI);\n"
+           "3. Telegram: send the SBOM to the bot as a file, with the outbound licence as its caption "
+           "(e.g. Apache-2.0 use=saas).\n"
+           "For a single pair, just ask me, e.g. \"Can I use an Apache-2.0 library in a GPL-2.0-only project?\""),
+}
+
+
+def audit_pointer(text: str, lang: str) -> Answer | None:
+    if not looks_like_audit_request(text):
+        return None
+    return Answer(answer=_TEXT["zh" if lang == "zh" else "en"], status="answered")
