@@ -3,7 +3,7 @@
 Usage (from the repository root):  .venv/bin/python bench/faq_refs.py [--kb knowledge]
 The same check as `yuanbot kb lint-faq` and tests/ingest/test_faq_lint.py: the referenced documents are
 chunked as ingest chunks them and every reference is resolved by the answering code's ClauseIndex.
-The clause-reference grammar is documented in knowledge/faq/README.md and bot/answering/clause_refs.py.
+The clause-reference grammar is documented in knowledge/faq/README.md and bot/retrieval/clause_refs.py.
 """
 
 from __future__ import annotations

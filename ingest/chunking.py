@@ -145,7 +145,7 @@ def chunk_document(document: LoadedDocument, title: str) -> list[Chunk]:
 
 def _clause_chunks(text: str) -> list[Chunk]:
     """One chunk per clause of a licence ("§4(d) Redistribution"); long clauses split at sentence ends."""
-    clauses = parse_clauses(text)
+    clauses = parse_clauses(text, MAX_CHARS)
     if not clauses:
         return []
     chunks = []

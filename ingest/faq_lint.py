@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from bot.answering.clause_refs import ClauseRef, is_metadata, parse_source, problem
 from bot.answering.clauses import ClauseIndex
 from bot.errors import DocumentError
+from bot.retrieval.clause_refs import ClauseRef, is_metadata, parse_source, problem
 from bot.types import Passage
 from ingest.chunking import chunk_document
 from ingest.loaders import folder_metadata, is_candidate, load_document

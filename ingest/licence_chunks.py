@@ -12,6 +12,7 @@ appendices) and a section such as "§4(d) Redistribution" that citations show.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.text import document_language
@@ -115,8 +116,11 @@ def _next_letter(letter: str | None) -> str:
     return "a" if letter is None else chr(ord(letter) + 1)
 
 
-def parse_clauses(text: str) -> list[ClauseChunk] | None:
-    """The clause units of a licence text, or None when it has no numbered sections to go by."""
+def parse_clauses(text: str, limits: dict[str, int] | None = None) -> list[ClauseChunk] | None:
+    """The clause units of a licence text, or None when it has no numbered sections to go by.
+
+    A section that fits in one chunk (`limits`: characters by language) stays whole with its conditions
+    ("§3.2" with its (a) and (b)); a longer one is cut at its conditions ("§4(a)" … "§4(d)")."""
     state = _State()
     units: list[_Unit] = [_Unit("", "", 0)]
     tops = 0
@@ -175,6 +179,8 @@ def parse_clauses(text: str) -> list[ClauseChunk] | None:
     if tops < MIN_SECTIONS:
         return None
     languages = _part_languages(units)
+    limits = limits or {}
+    units = _keep_fitting_sections_whole(units, lambda part: limits.get(languages[part], 1000))
     out = []
     for number, unit in enumerate(units):
         body = re.sub(r"\n{3,}", "\n\n", "\n".join(unit.lines).strip())
@@ -185,6 +191,27 @@ def parse_clauses(text: str) -> list[ClauseChunk] | None:
         if embedded and label:  # another licence's clauses: cite them by that licence, not as this one's
             label, heading = "", f"{embedded} §{unit.label} {heading}".strip()
         out.append(ClauseChunk(label, heading, body, languages[unit.part]))
+    return out
+
+
+def _keep_fitting_sections_whole(units: list[_Unit], limit: Callable[[int], int]) -> list[_Unit]:
+    """Join a section with its conditions (and the text after them) when together they fit one chunk."""
+    out: list[_Unit] = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        j = i + 1
+        if unit.label and "(" not in unit.label:
+            while j < len(units) and units[j].part == unit.part and (
+                    units[j].label == unit.label or units[j].label.startswith(unit.label + "(")):
+                j += 1
+        group = units[i:j]
+        if len(group) > 1 and sum(len("\n".join(u.lines)) for u in group) <= limit(unit.part):
+            out.append(_Unit(unit.label, unit.heading, unit.part, [line for u in group for line in [*u.lines, ""]]))
+            i = j
+            continue
+        out.append(unit)
+        i += 1
     return out
 
 

@@ -19,8 +19,10 @@ from bot.answering.compose import AnswerComposer
 from bot.answering.documents import document_aspects
 from bot.answering.evidence import EvidenceFinder, Retrieval
 from bot.answering.extractive import SentenceVectors
+from bot.answering.faq_match import FaqMatcher
 from bot.answering.licence import LicenceAnswers
 from bot.answering.llm import check_citations
+from bot.answering.named_clauses import NamedClauses
 from bot.conversation import make_turn
 from bot.errors import GenerationError
 from bot.ports import Conversation, Corpus, Embedder, Generator, LicenseAdvisor, Searcher
@@ -47,7 +49,8 @@ class RetrievalAssistant:
         self._slots = threading.BoundedSemaphore(max(1, slots))
         self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         clauses = ClauseIndex(corpus)
-        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses)
+        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses,
+                                       FaqMatcher(corpus, self.sentence_vectors), NamedClauses(clauses, licences))
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
         self.licences = LicenceAnswers(licences, corpus) if licences is not None else None
 

@@ -1,5 +1,5 @@
 """Find the passages a FAQ entry (or a licence fact) says it rests on: "Apache-2.0 §4(d)",
-"ISO/IEC 5230:2020 §3.6.2", "《title》三、保障措施 > （四）引培开源人才" (grammar: `clause_refs.py`).
+"ISO/IEC 5230:2020 §3.6.2", "《title》三、保障措施 > （四）引培开源人才" (grammar: `bot/retrieval/clause_refs.py`).
 
 A FAQ answer is a paraphrase; the clause behind it is what makes it grounded, so it is cited and shown.
 """
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.answering.clause_refs import (
+from bot.ports import Corpus
+from bot.retrieval.clause_refs import (
     ClauseRef,
     match_licence,
     match_policy,
@@ -16,7 +17,6 @@ from bot.answering.clause_refs import (
     norm,
     parse_source,
 )
-from bot.ports import Corpus
 from bot.types import Passage
 
 MAX_CLAUSES = 4  # passages cited for one FAQ entry: the first of each reference, then the rest in order

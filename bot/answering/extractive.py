@@ -103,7 +103,7 @@ class ExtractiveComposer:
             text = hit.passage.extra.get("faq_answer") or hit.passage.text  # a FAQ's answer, not its question
             for position, sentence in enumerate(split_sentences(text)):
                 sentence = clean_sentence(sentence)
-                if len(sentence) >= 6 and not _is_heading(sentence, hit.passage.section):
+                if len(sentence) >= 6 and not _is_heading(sentence, hit.passage.section) and not _lead_in(sentence):
                     out.append(Candidate(hit_index, position, sentence))
         return out
 
@@ -151,6 +151,14 @@ def _similar(a: str, b: str, threshold: float = 0.5) -> bool:
     """Near-duplicate sentences: character-bigram overlap relative to the shorter one."""
     x, y = _bigrams(a), _bigrams(b)
     return bool(x and y) and len(x & y) / min(len(x), len(y)) >= threshold
+
+
+def _lead_in(sentence: str) -> bool:
+    """"ISC License:" / "核查材料：" / '("ISC")': a short line that introduces what follows, or a fragment of a
+    few words, says nothing by itself."""
+    if len(sentence) < 30 and sentence.rstrip().endswith((":", "：")):
+        return True
+    return len(re.findall(r"[A-Za-z]+", sentence)) < 4 and len(re.findall(r"[\u4e00-\u9fff]", sentence)) < 6
 
 
 def _is_heading(sentence: str, section: str) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.retrieval.licence_glossary import licence_equivalents
+
 GLOSSARY: dict[str, list[str]] = {
     "talent": ["人才"], "talents": ["人才"], "people": ["人才"], "housing": ["住房"], "house": ["住房"],
     "subsidy": ["补贴"], "subsidies": ["补贴"], "allowance": ["补贴"], "tax": ["税", "个税", "税收"],
@@ -133,6 +135,8 @@ def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
         groups.setdefault(token, {token}).update(SYNONYMS_ZH.get(token, []))
         for chinese in english_terms(token):
             groups[token].update(tokenize(chinese) + [chinese])
+    for token, terms in licence_equivalents(question, list(groups)).items():  # licence texts are English
+        groups[token].update(terms)
     return [(token, frozenset(terms)) for token, terms in groups.items()]
 
 

@@ -95,11 +95,9 @@ def match_licence(passages: Sequence[Passage], clause: str) -> list[Passage]:
     if not parsed:
         return []
     exact = [p for p in passages if p.extra.get("clause") == clause]
-    if exact:
-        return exact
     below = [p for p in passages if p.extra.get("clause", "").startswith((clause + "(", clause + "."))]
-    if below:
-        return below
+    if exact or below:
+        return exact + below  # the clause's own text (its lead-in) first, then its sub-clauses
     # a deeper item than the chunks go ("4(d)(0)" inside the chunk of 4(d)): the enclosing chunk, if it has it
     labels = {p.extra.get("clause", "") for p in passages}
     enclosing = max((label for label in labels if label and clause.startswith((label + "(", label + "."))),

@@ -1,0 +1,135 @@
+"""Re-ranking rules applied after rank fusion: near-duplicate texts, named licences, named clauses.
+
+* Variants of one text must not crowd the top: GPL-3.0-only, GPL-3.0-or-later and the deprecated GPL-3.0
+  are the same licence text, and the zh-Hans and zh-Hant OpenChain 2.1 are one standard (`family`
+  metadata). Of each family only the best-ranked document stays in front (a deprecated id gives way to
+  a current one); the others' passages go to the end.
+* A query that names a licence by its SPDX id ("GPL-3.0-only", "Apache-2.0") wants that licence's text:
+  its best passage gets one extra first place in the fusion. The answering layer, which recognises
+  licence names ("木兰宽松许可证", "MPL"), also lifts every passage about a named licence (its text, FAQ
+  entries citing it) above passages about other licences.
+* A query that names a clause ("GPL-3.0 第7条", "section 4(d)", "§3.3", "3.6.2") lifts the passages of
+  that clause (of the named licence, when it names one) by two first places.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.retrieval.clause_refs import clause_numbers, parse_source
+from bot.types import Hit, Passage
+
+RRF_K = 60
+NAMED_LICENCE_BOOST = 1.0 / (RRF_K + 1)
+NAMED_CLAUSE_BOOST = 2.0 / (RRF_K + 1)
+ABOUT_NAMED_LICENCE_BOOST = 1.0 / (RRF_K + 1)
+
+_VARIANT_SUFFIX = re.compile(r"(?:-only|-or-later|\+)$", re.IGNORECASE)
+_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
+_LICENCE_ID = re.compile(r"[A-Za-z][A-Za-z0-9.+]*-\d[A-Za-z0-9.+-]*")
+CLAUSE_MENTION = re.compile(
+    r"第\s*(?P<zh>\d{1,2}(?:\.\d{1,2})*)\s*[条節节款章](?:\s*第?\s*[(（]?(?P<zhsub>[a-z])[)）]?\s*[项項款])?"
+    r"|(?:section|sec\.|clause|article|§)\s*(?P<en>\d{1,2}(?:\.\d{1,2})*)(?P<ensub>(?:\s*\([a-z0-9]{1,3}\))*)"
+    r"|(?<![\w.-])(?P<deep>\d{1,2}\.\d{1,2}\.\d{1,2})(?![\w.])",
+    re.IGNORECASE)
+
+
+def family(passage: Passage) -> str:
+    """What a passage is a variant of: its `family`, its licence without -only/-or-later, or its document."""
+    if passage.extra.get("family"):
+        return "family:" + passage.extra["family"]
+    spdx = passage.extra.get("spdx_id")
+    if passage.kind == "license" and spdx:
+        return "licence:" + _VARIANT_SUFFIX.sub("", spdx).lower()
+    return "doc:" + passage.doc_id
+
+
+def licence_family(spdx_id: str) -> str:
+    return "licence:" + _VARIANT_SUFFIX.sub("", spdx_id.strip()).lower()
+
+
+def licences_about(passage: Passage) -> set[str]:
+    """The licence families a passage is about: its own licence, or those its FAQ source cites."""
+    if passage.kind == "license":
+        return {family(passage)}
+    source = passage.extra.get("faq_source")
+    return {licence_family(ref.target) for ref in parse_source(source) if not ref.titled} if source else set()
+
+
+def boost_about_licences(hits: list[Hit], families: set[str]) -> list[Hit]:
+    """Passages about a licence the question names go before those about other licences (stable)."""
+    if families:
+        for hit in hits:
+            if licences_about(hit.passage) & families:
+                hit.score += ABOUT_NAMED_LICENCE_BOOST
+    return sorted(hits, key=lambda h: -h.score)
+
+
+def collapse_variants(hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """(hits of each family's best-ranked current document, in order; the other variants' hits)."""
+    chosen: dict[str, str] = {}
+    for hit in hits:
+        key = family(hit.passage)
+        if key not in chosen or (_deprecated(chosen[key], hits) and hit.passage.extra.get("deprecated") != "True"):
+            chosen[key] = hit.passage.doc_id
+    kept = [h for h in hits if chosen[family(h.passage)] == h.passage.doc_id]
+    moved = [h for h in hits if chosen[family(h.passage)] != h.passage.doc_id]
+    return kept, moved
+
+
+def _deprecated(doc_id: str, hits: Iterable[Hit]) -> bool:
+    return any(h.passage.doc_id == doc_id and h.passage.extra.get("deprecated") == "True" for h in hits)
+
+
+def named_licence_families(query: str, spdx_ids: set[str]) -> set[str]:
+    """Families of the indexed licences a query names by exact SPDX id (case-insensitive)."""
+    runs = {run.rstrip(".-_").lower() for run in _LATIN_RUN.findall(query)}
+    return {licence_family(run) for run in runs if run in spdx_ids}
+
+
+def boost_named_licences(hits: list[Hit], families: set[str]) -> None:
+    """The best passage of each named licence gets one more first place."""
+    for key in families:
+        best = next((h for h in hits if family(h.passage) == key), None)
+        if best is not None:
+            best.score += NAMED_LICENCE_BOOST
+
+
+def clause_mentions(query: str) -> list[str]:
+    """Clauses a query names: "第4条(d)项" -> "4(d)", "section 4(d)" -> "4(d)", "§3.3", "3.6.2"."""
+    out = []
+    for match in CLAUSE_MENTION.finditer(query):
+        if match.group("zh"):
+            out.append(match.group("zh") + (f"({match.group('zhsub')})" if match.group("zhsub") else ""))
+        elif match.group("en"):
+            out.append(match.group("en") + re.sub(r"\s+", "", match.group("ensub") or "").lower())
+        else:
+            out.append(match.group("deep"))
+    return list(dict.fromkeys(out))
+
+
+def passage_clauses(passage: Passage) -> list[str]:
+    """The clause labels a passage answers to: a licence chunk's label, a standard's section numbers."""
+    label = passage.extra.get("clause")
+    return [label] if label else clause_numbers(passage.section)
+
+
+def covers(label: str, clause: str) -> bool:
+    """Does a chunk labelled `label` hold (part of) `clause`? "7(a)" and "7" hold "7"; "4" holds "4(d)"'s text
+    only when no chunk of its own has it, which the caller cannot know, so: exact or below."""
+    return label == clause or label.startswith((clause + "(", clause + "."))
+
+
+def boost_named_clauses(query: str, hits: Iterable[Hit]) -> None:
+    """Passages of the clause a query names, of the licence it names by id if any, go up."""
+    clauses = clause_mentions(query)
+    if not clauses:
+        return
+    ids = [m.lower() for m in _LICENCE_ID.findall(query)]
+    for hit in hits:
+        if not any(covers(label, clause) for label in passage_clauses(hit.passage) for clause in clauses):
+            continue
+        if ids and not any(i in hit.passage.title.lower() for i in ids):
+            continue
+        hit.score += NAMED_CLAUSE_BOOST
