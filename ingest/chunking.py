@@ -18,7 +18,7 @@ from ingest.layout import clean_layout
 from ingest.licence_chunks import clause_section, parse_clauses
 from ingest.loaders import LoadedDocument
 
-CHUNKER_VERSION = "5"
+CHUNKER_VERSION = "6"
 MAX_CHARS = {"zh": 600, "en": 1400}
 OVERLAP = {"zh": 60, "en": 150}
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", ". ", "! ", "? ", "; ", "，", ", ", " ", ""]
@@ -106,11 +106,28 @@ def _sections(text: str, markdown: bool) -> list[tuple[list[str], str]]:
         flush()
         while stack and stack[-1].rank >= heading.rank:
             stack.pop()
+        _leave_other_numbered_sections(stack, heading)
         stack.append(heading)
         if not heading.standalone:
             body.append(line.strip())
     flush()
     return out
+
+
+_MULTI_LEVEL = re.compile(r"^(\d+(?:\.\d+)+)\s")
+_SECTION_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)(?:\s|$)")
+
+
+def _leave_other_numbered_sections(stack: list[_Heading], heading: _Heading) -> None:
+    """"3.6.2 有效期" is not inside "2.1 合规文件": numbered sections that are not its ancestors end."""
+    number = _MULTI_LEVEL.match(heading.title)
+    if not number:
+        return
+    while stack:
+        outer = _SECTION_NUMBER.match(stack[-1].title)
+        if outer is None or number.group(1).startswith(outer.group(1) + "."):
+            return
+        stack.pop()
 
 
 def _splitter(lang: str) -> RecursiveCharacterTextSplitter:

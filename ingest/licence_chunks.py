@@ -59,6 +59,11 @@ class _State:
     headings: dict[str, str] = field(default_factory=dict)  # label -> heading, per part
 
 
+def _is_licence_title(line: str) -> bool:
+    """"GNU GENERAL PUBLIC LICENSE": a short all-caps licence name, not an all-caps sentence of the terms."""
+    return len(line) <= 60 and len(line.split()) <= 6 and bool(_LICENCE_TITLE.match(line))
+
+
 def _clean(line: str) -> str:
     """A line without the ASCII-art boxes some licence texts put around a clause."""
     if _RULE.fullmatch(line) and line.strip():
@@ -132,10 +137,10 @@ def parse_clauses(text: str, limits: dict[str, int] | None = None) -> list[Claus
         if not stripped:
             unit.lines.append("")
             continue
-        if state.top is not None and not state.ended and (_END.match(stripped) or _LICENCE_TITLE.match(stripped)):
+        if state.top is not None and not state.ended and (_END.match(stripped) or _is_licence_title(stripped)):
             # the end of the terms, or the title of another licence the text goes on with (LGPL-3.0 + GPL-3.0)
             state.ended, state.letter, state.sub = True, None, None
-            state.pending_title = title_case(stripped) if _LICENCE_TITLE.match(stripped) else ""
+            state.pending_title = title_case(stripped) if _is_licence_title(stripped) else ""
             units.append(_Unit("", heading_of(stripped) or stripped[:60], state.part, [stripped]))
             continue
         top = _TOP.match(stripped)
@@ -217,10 +222,13 @@ def _keep_fitting_sections_whole(units: list[_Unit], limit: Callable[[int], int]
 
 def _heading_only(unit: _Unit, body: str, following: list[_Unit]) -> bool:
     """"1. Definitions" alone, followed by its sub-clauses: no chunk of its own."""
-    if "\n" in body or len(body) > 80 or not following:
+    if "\n" in body or len(body) > 80 or not following or not unit.label:
+        return False
+    rest = _TOP.sub("", body, count=1) if _TOP.match(body) else _SUB.sub("", body, count=1)
+    if title_case(rest.strip().rstrip(".:：")) != title_case(unit.heading) and rest.strip().rstrip(".:：") != unit.heading:
         return False
     child = following[0].label
-    return bool(unit.label) and child.startswith((unit.label + ".", unit.label + "("))
+    return child.startswith((unit.label + ".", unit.label + "("))
 
 
 def _part_languages(units: list[_Unit]) -> dict[int, str]:

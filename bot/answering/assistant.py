@@ -21,6 +21,8 @@ from bot.answering.evidence import EvidenceFinder, Retrieval
 from bot.answering.extractive import SentenceVectors
 from bot.answering.faq_match import FaqMatcher
 from bot.answering.licence import LicenceAnswers
+from bot.answering.licence_facts import LicenceFactAnswers
+from bot.answering.licence_facts_data import FactsFile, LicenceFacts
 from bot.answering.llm import check_citations
 from bot.answering.named_clauses import NamedClauses
 from bot.conversation import make_turn
@@ -39,6 +41,7 @@ class RetrievalAssistant:
 
     def __init__(self, corpus: Corpus, searcher: Searcher, embedder: Embedder, *, top_k: int = 5,
                  contact: str = "", licences: LicenseAdvisor | None = None,
+                 licence_facts: LicenceFacts | None = None,
                  conversation: Conversation | None = None, generator: Generator | None = None,
                  slots: int = 2) -> None:
         self.corpus = corpus
@@ -52,7 +55,9 @@ class RetrievalAssistant:
         self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses,
                                        FaqMatcher(corpus, self.sentence_vectors), NamedClauses(clauses, licences))
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
-        self.licences = LicenceAnswers(licences, corpus) if licences is not None else None
+        self.facts = LicenceFactAnswers(licence_facts or LicenceFacts(FactsFile()), licences, clauses) \
+            if licences is not None else None
+        self.licences = LicenceAnswers(licences, corpus, self.facts) if licences is not None else None
 
     def warm_up(self) -> None:
         """Load the snapshot and embed the sentences of policy and FAQ passages before the first user."""
@@ -157,10 +162,11 @@ class RetrievalAssistant:
         return rewritten
 
     def _licence(self, text: str, lang: str) -> Answer | None:
-        """A whole-SBOM request goes to the audit; a pair question to the rule engine."""
-        if self.licences is None:
+        """A whole-SBOM request goes to the audit; a pair question to the rule engine; a question about
+        a licence's facts (what it is, its duties, patents, X vs Y) to the facts with their clauses."""
+        if self.licences is None or self.facts is None:
             return None
-        return audit_pointer(text, lang) or self.licences.answer(text, lang)
+        return audit_pointer(text, lang) or self.licences.answer(text, lang) or self.facts.answer(text, lang)
 
     def _grounded(self, text: str, lang: str) -> tuple[Answer, Retrieval | None]:
         """The answer without an LLM, and the retrieval an LLM may phrase it from (None when it may not:
