@@ -1,5 +1,7 @@
 """FAQ lint: every entry names a clause that exists in the knowledge base, as the chunker cuts it.
 
+The licence facts (`licenses/facts/facts.yaml`) use the same grammar and are checked the same way.
+
 The referenced documents are loaded and chunked exactly as `yuanbot ingest` does, and each reference is
 resolved with the same `ClauseIndex` that answers use, so an entry that passes the lint cites real
 chunks at run time. Also checked (licensing.yaml and standards.yaml): `id`, `question`, `answer`,
@@ -19,13 +21,15 @@ from typing import Any
 import yaml
 
 from bot.answering.clauses import ClauseIndex
-from bot.errors import DocumentError
+from bot.answering.licence_facts_data import LicenceFacts
+from bot.errors import DocumentError, KnowledgeError
 from bot.retrieval.clause_refs import ClauseRef, is_metadata, parse_source, problem
 from bot.types import Passage
 from ingest.chunking import chunk_document
 from ingest.loaders import folder_metadata, is_candidate, load_document
 
 PAIRED_FILES = ("licensing.yaml", "standards.yaml")  # topics with one zh and one en entry each
+FACTS_FILE = "licenses/facts/facts.yaml"
 ABOUT_THE_ASSISTANT = "assistant.yaml"  # how to use YuanBot: rests on its own help, not on a document
 KINDS = {"policy": "policy", "standards": "standard", "licenses": "license"}
 
@@ -147,8 +151,22 @@ def lint_faq(root: Path) -> LintReport:
         if paired:
             report.topics[path.name] = len(langs)
     report.problems.extend(f"question asked {n} times: {q}" for q, n in questions.items() if n > 1)
+    cited.extend(_facts_cited(root, report))
     _check_references(root, cited, report)
     return report
+
+
+def _facts_cited(root: Path, report: LintReport) -> list[tuple[str, ClauseRef]]:
+    path = root / FACTS_FILE
+    if not path.is_file():
+        return []
+    try:
+        facts = LicenceFacts.load(path)
+    except KnowledgeError as exc:
+        report.problems.append(str(exc))
+        return []
+    return [(f"{path.name} ({licence}, {aspect})", ref) for licence, aspect, fact in facts.references()
+            for ref in parse_source(fact.ref)]
 
 
 def _check_references(root: Path, cited: list[tuple[str, ClauseRef]], report: LintReport) -> None:

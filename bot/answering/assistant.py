@@ -23,6 +23,7 @@ from bot.answering.faq_match import FaqMatcher
 from bot.answering.licence import LicenceAnswers
 from bot.answering.licence_facts import LicenceFactAnswers
 from bot.answering.licence_facts_data import FactsFile, LicenceFacts
+from bot.answering.licence_names import LicenceNames
 from bot.answering.llm import check_citations
 from bot.answering.named_clauses import NamedClauses
 from bot.conversation import make_turn
@@ -52,10 +53,11 @@ class RetrievalAssistant:
         self._slots = threading.BoundedSemaphore(max(1, slots))
         self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         clauses = ClauseIndex(corpus)
+        names = LicenceNames(licences) if licences is not None else None
         self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses,
-                                       FaqMatcher(corpus, self.sentence_vectors), NamedClauses(clauses, licences))
+                                       FaqMatcher(corpus, self.sentence_vectors), NamedClauses(clauses, names))
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
-        self.facts = LicenceFactAnswers(licence_facts or LicenceFacts(FactsFile()), licences, clauses) \
+        self.facts = LicenceFactAnswers(licence_facts or LicenceFacts(FactsFile()), licences, clauses, names) \
             if licences is not None else None
         self.licences = LicenceAnswers(licences, corpus, self.facts) if licences is not None else None
 

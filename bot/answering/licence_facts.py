@@ -8,17 +8,16 @@ comparison is a table: Markdown in the answer text and the same cells in `Answer
 
 from __future__ import annotations
 
-import re
-
 from bot.answering.clauses import ClauseIndex
 from bot.answering.compose import to_source
 from bot.answering.licence_facts_data import ASPECTS, Fact, LicenceFacts
 from bot.answering.licence_intents import FactsQuestion, family_words, read_intent
+from bot.answering.licence_names import LicenceNames
 from bot.errors import LicenseError
 from bot.ports import LicenseAdvisor
 from bot.retrieval.clause_refs import parse_source
 from bot.retrieval.tokenize import tokenize
-from bot.types import PROPRIETARY, Answer, Hit, LicenseInfo, Passage, Source, Table
+from bot.types import Answer, Hit, LicenseInfo, Passage, Source, Table
 
 LABELS: dict[str, tuple[str, str]] = {
     "category": ("类型", "Category"), "scope": ("copyleft 范围", "Copyleft scope"),
@@ -35,14 +34,15 @@ CATEGORY: dict[str, tuple[str, str]] = {
     "public domain": ("公共领域（放弃权利）", "public domain"), "non-free": ("非自由", "non-free"),
     "unclassified": ("未分类", "unclassified"),
 }
-_OPERATORS = re.compile(r"\s+(?:AND|OR|WITH)\s+|[()]")
 
 
 class LicenceFactAnswers:
-    def __init__(self, facts: LicenceFacts, advisor: LicenseAdvisor, clauses: ClauseIndex) -> None:
+    def __init__(self, facts: LicenceFacts, advisor: LicenseAdvisor, clauses: ClauseIndex,
+                 names: LicenceNames | None = None) -> None:
         self.facts = facts
         self.advisor = advisor
         self.clauses = clauses
+        self.names = names or LicenceNames(advisor)
 
     def answer(self, text: str, lang: str) -> Answer | None:
         """A structured answer for a licence-fact question; None when the text asks something else."""
@@ -65,14 +65,7 @@ class LicenceFactAnswers:
     # --- which licences ------------------------------------------------------------------------
     def _licences(self, text: str) -> tuple[list[str], dict[str, str]]:
         """SPDX ids the text names, in order; a bare family name ("GPL") read as its facts' default."""
-        try:
-            mentions = self.advisor.find_mentions(text)
-        except LicenseError:
-            mentions = []
-        found: list[tuple[int, str]] = []
-        for mention in mentions:
-            parts = [p.strip() for p in _OPERATORS.split(mention.expression) if p.strip()]
-            found.extend((mention.start, p) for p in parts if p != PROPRIETARY)
+        found = self.names.ids(text)
         families: dict[str, str] = {}
         for match_word in family_words(text):
             target = self.facts.family(match_word)
@@ -163,18 +156,29 @@ class _Citations:
         return [to_source(hit) for hit in self._hits]
 
     def _passage(self, fact: Fact) -> Passage | None:
-        """The fact's clause; of a clause cut into several chunks, the one that says what the fact says."""
-        found = [p for ref in parse_source(fact.ref) for p in self.clauses.resolve(ref, self.lang)]
-        if not found:
+        """The fact's clause: the clause itself rather than its sub-clauses, the opening of a whole text
+        (its grant), and of a clause cut into several chunks the one that says what the fact says."""
+        candidates: list[Passage] = []
+        for ref in parse_source(fact.ref):
+            found = self.clauses.resolve(ref, self.lang)
+            if not ref.clause:
+                found = sorted(found, key=lambda p: (p.lang != self.lang, p.id))[:1]
+            else:
+                found = [p for p in found if p.extra.get("clause") == ref.clause] or found
+            candidates.extend(found)
+        if not candidates:
             return None
-        same_language = [p for p in found if p.lang == self.lang] or found
+        same_language = [p for p in candidates if p.lang == self.lang] or candidates
         words = set(tokenize(fact.en.sentence))
         return max(same_language, key=lambda p: len(words & set(tokenize(p.text))))
 
 
 def _bullet(aspect: str, fact: Fact, citations: _Citations, lang: str) -> str:
-    separator = "：" if lang == "zh" else ": "
-    return f"- {_label(aspect, lang)}{separator}{fact.wording(lang).sentence}{citations.cite(fact)}"
+    """"- 专利授权：明确授予。每个贡献者授予……[1]": the label, the short answer, the sentence, the clause."""
+    wording = fact.wording(lang)
+    if lang == "zh":
+        return f"- {_label(aspect, lang)}：{wording.cell}。{wording.sentence}{citations.cite(fact)}"
+    return f"- {_label(aspect, lang)}: {wording.cell} — {wording.sentence}{citations.cite(fact)}"
 
 
 def _label(aspect: str, lang: str) -> str:

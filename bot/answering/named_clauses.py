@@ -10,32 +10,23 @@ from __future__ import annotations
 import re
 
 from bot.answering.clauses import ClauseIndex
-from bot.errors import LicenseError
-from bot.ports import LicenseAdvisor
+from bot.answering.licence_names import LicenceNames
 from bot.retrieval.clause_refs import ClauseRef
 from bot.retrieval.ranking import clause_mentions
-from bot.types import PROPRIETARY, Passage
+from bot.types import Passage
 
 _BARE_NUMBER = re.compile(r"(?<![\w.-])(\d{1,2}(?:\.\d{1,2})+)((?:\([a-z0-9]\))*)(?![\w.])")
-_OPERATORS = re.compile(r"\s+(?:AND|OR|WITH)\s+|[()]")
 MAX_NAMED = 3
 
 
 class NamedClauses:
-    def __init__(self, clauses: ClauseIndex, licences: LicenseAdvisor | None) -> None:
+    def __init__(self, clauses: ClauseIndex, names: LicenceNames | None) -> None:
         self.clauses = clauses
-        self.licences = licences
+        self.names = names
 
     def licences_named(self, text: str) -> list[str]:
         """SPDX ids of the licences a question names ("MPL" -> MPL-2.0, "木兰宽松许可证" -> MulanPSL-2.0)."""
-        if self.licences is None:
-            return []
-        try:
-            mentions = self.licences.find_mentions(text)
-        except LicenseError:
-            return []
-        return list(dict.fromkeys(part.strip() for m in mentions for part in _OPERATORS.split(m.expression)
-                                  if part.strip() and part.strip() != PROPRIETARY))
+        return list(dict.fromkeys(spdx for _, spdx in self.names.ids(text))) if self.names else []
 
     def passages(self, text: str, lang: str, ids: list[str] | None = None) -> list[Passage]:
         """The passages of the clauses the question names in the licences it names (none otherwise)."""
