@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.layout import clean_layout
-from ingest.licence_chunks import clause_section, parse_clauses
+from ingest.licence_chunks import clause_section, parse_clauses, unwrap
 from ingest.loaders import LoadedDocument
 
-CHUNKER_VERSION = "6"
+CHUNKER_VERSION = "7"
 MAX_CHARS = {"zh": 600, "en": 1400}
 OVERLAP = {"zh": 60, "en": 150}
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", ". ", "! ", "? ", "; ", "，", ", ", " ", ""]
@@ -147,6 +147,7 @@ def chunk_document(document: LoadedDocument, title: str) -> list[Chunk]:
         clauses = _clause_chunks(text)
         if clauses:
             return clauses
+        text = "\n".join(unwrap(text.split("\n")))  # hard-wrapped lines joined, so sentences stay whole
     limit = MAX_CHARS.get(lang, 1000)
     splitter = _splitter(lang)
     chunks: list[Chunk] = []

@@ -76,6 +76,30 @@ _SMALL_WORDS = {"and", "of", "or", "the", "to", "for", "in", "on", "a", "an", "w
 _ACRONYMS = {"GNU", "GPL", "LGPL", "AGPL", "FSF", "OSI", "MIT", "BSD", "US", "U.S.", "EU", "EUPL", "CDDL", "EPL", "MPL"}
 
 
+_ITEM_START = re.compile(r"^\s*(?:\(?[a-z0-9]{1,4}[.)]\s|\d+(?:\.\d+)+\.?\s|[-*•]\s|(?:section|article)\s+\d|§|"
+                         r"[“\"]?[A-Z][\w -]{0,40}[”\"]?\s*$)", re.IGNORECASE)
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Undo the hard line breaks inside paragraphs ("…copy of this software and\nassociated documentation…"):
+    a line that does not start an item, a number or a short heading continues the line before it."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if (line.strip() and previous.strip() and not _ITEM_START.match(line)
+                and not previous.rstrip().endswith((":", "：")) and _is_prose(previous)):
+            out[-1] = previous.rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
+def _is_prose(line: str) -> bool:
+    """A line of running text (not a title such as "GNU GENERAL PUBLIC LICENSE" or "Version 3, 29 June 2007")."""
+    words = line.split()
+    return len(words) >= 6 or (len(line.strip()) > 40)
+
+
 def title_case(text: str) -> str:
     """"GNU GENERAL PUBLIC LICENSE" -> "GNU General Public License" (acronyms stay, small words lower)."""
     words = []
@@ -129,8 +153,7 @@ def parse_clauses(text: str, limits: dict[str, int] | None = None) -> list[Claus
     state = _State()
     units: list[_Unit] = [_Unit("", "", 0)]
     tops = 0
-    for raw in text.split("\n"):
-        line = _clean(raw)
+    for line in unwrap([_clean(raw) for raw in text.split("\n")]):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
         unit = units[-1]

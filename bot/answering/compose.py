@@ -62,17 +62,18 @@ class AnswerComposer:
                       sources=[to_source(h) for h in (listed + rest)[: max(self.top_k, len(listed))]])
 
     def quoted(self, text: str, retrieval: Retrieval, lang: str) -> Answer:
-        """The sentences of the top passages that answer the question, each cited. A sentence of a FAQ
-        answer cites the clause the entry rests on (the one the sentence names, if it names one), and the
-        entry itself is listed right after that clause."""
-        hits = retrieval.hits
-        extract = self.extractive.extract(text, retrieval.groups, retrieval.vector, hits)
+        """The sentences of the top passages that answer the question, each cited; of the clause it names,
+        when it names one. A sentence of a FAQ answer cites the clause the entry rests on (the one the
+        sentence names, if it names one), and the entry itself is listed right after that clause."""
+        named = {p.id for p in retrieval.named or []}
+        pool = [h for h in retrieval.hits if h.passage.id in named] or retrieval.hits  # a named clause speaks
+        extract = self.extractive.extract(text, retrieval.groups, retrieval.vector, pool)
         if not extract.sentences:
             return self.refusal(lang)
         listed: list[Hit] = []
         pieces = []
         for sentence in extract.sentences:
-            hit = hits[sentence.hit_index]
+            hit = pool[sentence.hit_index]
             clause = self._clause_of(hit, sentence.text, lang)
             number = _place(listed, Hit(passage=clause, score=hit.score) if clause else hit)
             if clause:
@@ -84,7 +85,7 @@ class AnswerComposer:
             body = "From the sources (quoted in their original language): " + " ".join(pieces)
         body += self.status_notes(listed, lang)
         shown = {h.passage.id for h in listed}
-        rest = [h for h in hits if h.passage.id not in shown]
+        rest = [h for h in retrieval.hits if h.passage.id not in shown]
         sources = [to_source(h) for h in (listed + rest)[: max(self.top_k, len(listed))]]
         return Answer(answer=body, status="answered", sources=sources)
 

@@ -36,6 +36,7 @@ class Retrieval:
     other_places: set[str]
     faq: Hit | None = None  # the FAQ entry that asks the same thing, if any
     faq_clauses: list[Passage] | None = None  # the passages it rests on, in the question's language first
+    named: list[Passage] | None = None  # the clauses the question names ("GPL-3.0 第7条"): the answer quotes them
 
 
 class EvidenceFinder:
@@ -59,7 +60,8 @@ class EvidenceFinder:
         faq = self.faqs.best(found, vector, judged_groups(groups), lang)
         faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang) if faq else []
         lead = found[0].score if found else 0.0
-        first = [Hit(passage=p, score=lead) for p in self.named.passages(text, lang, named)]
+        named_clauses = self.named.passages(text, lang, named)
+        first = [Hit(passage=p, score=lead) for p in named_clauses]
         first += [Hit(passage=p, score=faq.score, dense_score=faq.dense_score) for p in faq_clauses] if faq else []
         hits = self._with_faq_clauses(first + found, lang)
         kept, variants = collapse_variants(hits)
@@ -76,7 +78,7 @@ class EvidenceFinder:
         coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
-        return Retrieval(hits, groups, vector, Relevance(dense, coverage), places, faq, faq_clauses)
+        return Retrieval(hits, groups, vector, Relevance(dense, coverage), places, faq, faq_clauses, named_clauses)
 
     def _with_faq_clauses(self, hits: list[Hit], lang: str) -> list[Hit]:
         """A FAQ entry stands for the clause it rests on: put that clause right before it."""

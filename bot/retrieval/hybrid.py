@@ -14,6 +14,7 @@ from bot.retrieval.glossary import query_terms
 from bot.retrieval.knowledge import KnowledgeBase
 from bot.retrieval.ranking import (
     RRF_K,
+    boost_defined_terms,
     boost_named_clauses,
     boost_named_licences,
     collapse_variants,
@@ -50,6 +51,7 @@ class HybridSearcher:
         kept, variants = collapse_variants(ranked)
         boost_named_licences(kept, named_licence_families(query, self.knowledge.licence_ids()))
         boost_named_clauses(query, kept)
+        boost_defined_terms(query, kept)
         kept.sort(key=lambda h: (-h.score, h.passage.id))
         return (demote_out_of_force(kept) + variants)[:k]
 

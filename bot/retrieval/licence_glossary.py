@@ -51,7 +51,7 @@ CONCEPTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("NOTICE文件", "NOTICE 文件"), ("notice file", "notice text file")),
     (("版本冲突", "以中文版为准", "中英文"), ("chinese and english", "chinese version shall prevail", "language")),
     (("材料清单", "物料清单", "软件物料清单"), ("bill of materials", "sbom")),
-    (("合规文件", "合规工件"), ("compliance artifacts",)),
+    (("合规文件", "合规工件", "合規工件", "合规产物"), ("compliance artifacts",)),
     (("组件记录",), ("component record",)),
     (("开源政策", "书面政策"), ("open source policy", "written open source policy")),
     (("安全保障", "安全保证"), ("security assurance",)),
@@ -102,4 +102,15 @@ def licence_equivalents(question: str, tokens: list[str]) -> dict[str, set[str]]
             continue
         for token in term_tokens & present:
             out.setdefault(token, set()).update(other)
+    return out
+
+
+def same_concept(term: str) -> set[str]:
+    """The term and the other terms of its concept, lower case ("合规文件" -> "compliance artifacts" …)."""
+    wanted = term.strip().lower()
+    out = {wanted}
+    for chinese, english in CONCEPTS:
+        words = [w.lower() for w in (*chinese, *english)]
+        if wanted in words:
+            out.update(words)
     return out

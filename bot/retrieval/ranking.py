@@ -10,6 +10,9 @@
   entries citing it) above passages about other licences.
 * A query that names a clause ("GPL-3.0 第7条", "section 4(d)", "§3.3", "3.6.2") lifts the passages of
   that clause (of the named licence, when it names one) by two first places.
+* A query that asks what a term means (“合规文件”指的是什么, the definition of "Larger Work") lifts the
+  passages headed by that term, or by the same term in the other language ("2.1 合规文件",
+  "2.1 - compliance artifacts") by two first places.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.retrieval.clause_refs import clause_numbers, parse_source
+from bot.retrieval.clause_refs import clause_numbers, parse_source, section_components
+from bot.retrieval.licence_glossary import same_concept
 from bot.types import Hit, Passage
 
 RRF_K = 60
@@ -133,3 +137,35 @@ def boost_named_clauses(query: str, hits: Iterable[Hit]) -> None:
         if ids and not any(i in hit.passage.title.lower() for i in ids):
             continue
         hit.score += NAMED_CLAUSE_BOOST
+
+
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+_ASKED_TERM = re.compile(r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z -]{1,15})(?:指的是|是指|的定义|是什么意思)"
+                         r"|(?:definition of|meaning of)\s+(?:an?\s+|the\s+)?([A-Za-z][A-Za-z -]{2,40}?)(?:\s+in\b|[?.]|$)",
+                         re.IGNORECASE)
+_HEADING_NUMBER = re.compile(r"^(?:§|Section\s+)?[A-Z]?\d+(?:\.\d+)*(?:\([a-z0-9]+\))*\s*[-–—:.]?\s*")
+
+
+def defined_terms(query: str) -> set[str]:
+    """Terms a query asks the meaning of, with their other-language equivalents (lower case)."""
+    found = {m.group(1) for m in _QUOTED.finditer(query)}
+    for match in _ASKED_TERM.finditer(query):
+        term = re.split(r"[的里中]\s*", match.group(1))[-1] if match.group(1) else match.group(2)
+        if term and len(term.strip()) >= 2:
+            found.add(term.strip())
+    return {variant for term in found for variant in same_concept(term)}
+
+
+def heading_term(section: str) -> str:
+    """"3 - Requirements > 2.1 - compliance artifacts" -> "compliance artifacts"; '§1.13 "Source Code Form"'."""
+    parts = section_components(section)
+    return _HEADING_NUMBER.sub("", parts[-1]).strip(" \"“”'").lower() if parts else ""
+
+
+def boost_defined_terms(query: str, hits: Iterable[Hit]) -> None:
+    terms = defined_terms(query)
+    if not terms:
+        return
+    for hit in hits:
+        if heading_term(hit.passage.section) in terms:
+            hit.score += NAMED_CLAUSE_BOOST
