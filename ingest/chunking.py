@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from bot.text import CJK_CLASS
 from ingest.layout import clean_layout
 from ingest.licence_chunks import clause_section, parse_clauses, unwrap
 from ingest.loaders import LoadedDocument
@@ -70,6 +71,8 @@ def detect_heading(line: str, markdown: bool = True) -> _Heading | None:
         return _Heading(10, _short_title(stripped), len(stripped) <= 30)
     if re.search(r"\.{5,}|…{3,}", stripped):
         return None  # a table-of-contents line
+    if not markdown and re.fullmatch(rf"\d{{1,2}}\s+[{CJK_CLASS}]{{2,12}}", stripped):
+        return _Heading(11, stripped, True)  # a standard's top section in a PDF: "2 术语和定义"
     if m := re.match(r"^(\d{1,2}(?:\.\d{1,2}){1,2})\s+(\S.*)$", stripped):
         return _Heading(11 + m.group(1).count("."), _short_title(stripped, 60), len(stripped) <= 60)
     if re.match(r"^\d{1,2}[.、．](?!\d)\s*\S", stripped):

@@ -5,13 +5,15 @@ Every answer cites what it rests on as [n] = sources[n-1], and says when a cited
 
 from __future__ import annotations
 
+import re
+
 from bot.answering.clauses import ClauseIndex
 from bot.answering.documents import describe_document
 from bot.answering.evidence import Retrieval, judged_groups
 from bot.answering.extractive import ExtractiveComposer, SentenceVectors, sentence_tokens, weighted_overlap
 from bot.answering.prompts import render
 from bot.ports import Corpus
-from bot.retrieval.ranking import clause_mentions, covers, passage_clauses
+from bot.retrieval.ranking import clause_mentions, covers, defined_terms, heading_term, passage_clauses
 from bot.types import Answer, Hit, Passage, Source
 
 
@@ -67,7 +69,7 @@ class AnswerComposer:
         sentence names, if it names one), and the entry itself is listed right after that clause."""
         named = {p.id for p in retrieval.named or []}
         pool = [h for h in retrieval.hits if h.passage.id in named] or retrieval.hits  # a named clause speaks
-        extract = self.extractive.extract(text, retrieval.groups, retrieval.vector, pool)
+        extract = self.extractive.extract(text, retrieval.groups, retrieval.vector, pool, _definitions(text, pool))
         if not extract.sentences:
             return self.refusal(lang)
         listed: list[Hit] = []
@@ -123,6 +125,22 @@ class AnswerComposer:
                 notes.append(f"\nNote: “{passage.title}” {state}" + (f" ({period})" if period else "")
                              + "; check the authority's current policy.")
         return "".join(notes)
+
+
+DEFINES = 0.15  # a question asking what a term means: the passage headed by the term, more so in a definitions section
+
+
+def _definitions(question: str, hits: list[Hit]) -> dict[int, float]:
+    """Extra weight for the passages that define the term a question asks about."""
+    terms = defined_terms(question)
+    if not terms:
+        return {}
+    out = {}
+    for index, hit in enumerate(hits):
+        if heading_term(hit.passage.section) in terms:
+            in_definitions = re.search(r"定义|definition", hit.passage.section, re.IGNORECASE)
+            out[index] = DEFINES * (2 if in_definitions else 1)
+    return out
 
 
 def _place(listed: list[Hit], hit: Hit) -> int:

@@ -108,7 +108,8 @@ class ExtractiveComposer:
         return out
 
     def extract(self, question: str, groups: QueryGroups, query_vector: Sequence[float],
-                hits: list[Hit]) -> Extract:
+                hits: list[Hit], bonus: dict[int, float] | None = None) -> Extract:
+        """`bonus`: extra score for the sentences of some hits (by index), e.g. the entry defining a term."""
         candidates = self.candidates(hits)
         if not candidates:
             return Extract([], [])
@@ -118,6 +119,7 @@ class ExtractiveComposer:
         for candidate, sim in zip(candidates, similarity, strict=True):
             lexical = weighted_overlap(groups, sentence_tokens(candidate.text), self.idf)
             candidate.score = 0.5 * lexical + 0.5 * float(sim) + RANK_PRIOR[min(candidate.hit_index, len(RANK_PRIOR) - 1)]
+            candidate.score += (bonus or {}).get(candidate.hit_index, 0.0)
             if counting and re.search(r"\d|[一二三四五六七八九十百]+[个项家]", candidate.text):
                 candidate.score += 0.1
         ranked = sorted(candidates, key=lambda c: -c.score)

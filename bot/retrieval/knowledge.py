@@ -21,6 +21,7 @@ import numpy as np
 from bot.errors import KnowledgeError
 from bot.retrieval.bm25 import BM25Index
 from bot.retrieval.chroma_index import ChromaIndex, StoredChunk
+from bot.retrieval.ranking import licence_id
 from bot.retrieval.tokenize import passage_tokens, tokenizer_version
 from bot.types import Passage
 
@@ -98,8 +99,7 @@ class KnowledgeBase:
                                                          chunk.text))
         passages = [to_passage(c) for c in chunks]
         bm25 = BM25Index([str(c.metadata.get("tokens", "")).split() for c in chunks])
-        licence_ids = frozenset(p.extra["spdx_id"].lower() for p in passages
-                                if p.kind == "license" and p.extra.get("spdx_id"))
+        licence_ids = frozenset(spdx.lower() for spdx in map(licence_id, passages) if spdx)
         snapshot = Snapshot(generation, manifest, passages, {p.id: i for i, p in enumerate(passages)}, bm25,
                             time.time(), licence_ids)
         log.info("knowledge snapshot loaded",

@@ -39,14 +39,19 @@ CLAUSE_MENTION = re.compile(
     re.IGNORECASE)
 
 
+def licence_id(passage: Passage) -> str | None:
+    """A licence text's SPDX id: its metadata, else its file name ("licenses/texts/MIT.txt" -> "MIT")."""
+    if passage.kind != "license":
+        return None
+    return passage.extra.get("spdx_id") or passage.doc_id.rsplit("/", 1)[-1].removesuffix(".txt")
+
+
 def family(passage: Passage) -> str:
     """What a passage is a variant of: its `family`, its licence without -only/-or-later, or its document."""
     if passage.extra.get("family"):
         return "family:" + passage.extra["family"]
-    spdx = passage.extra.get("spdx_id")
-    if passage.kind == "license" and spdx:
-        return "licence:" + _VARIANT_SUFFIX.sub("", spdx).lower()
-    return "doc:" + passage.doc_id
+    spdx = licence_id(passage)
+    return "licence:" + _VARIANT_SUFFIX.sub("", spdx).lower() if spdx else "doc:" + passage.doc_id
 
 
 def licence_family(spdx_id: str) -> str:

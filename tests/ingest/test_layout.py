@@ -46,7 +46,7 @@ def test_toc_lines_never_become_chunks():
         assert not any(is_toc_line(line) for line in chunk.text.split("\n")), chunk.text
         assert "......" not in chunk.text and "目录" not in chunk.text
     sections = {c.section: c.text for c in chunks}
-    assert sections["2.1 合规文件"].startswith("能体现合规计划结果的一系列文件")  # number-only line joined
+    assert sections["2 术语和定义 > 2.1 合规文件"].startswith("能体现合规计划结果的一系列文件")  # number line joined
     assert "至少 18 个月" in sections["3.6.2 有效期"]
     assert "附录 B" in sections  # an appendix is a section of its own, not part of 3.6.2
     assert "中英术语" not in sections["3.6.2 有效期"]
