@@ -19,7 +19,7 @@ from ingest.layout import clean_layout
 from ingest.licence_chunks import clause_section, parse_clauses, unwrap
 from ingest.loaders import LoadedDocument
 
-CHUNKER_VERSION = "7"
+CHUNKER_VERSION = "8"
 MAX_CHARS = {"zh": 600, "en": 1400}
 OVERLAP = {"zh": 60, "en": 150}
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", ". ", "! ", "? ", "; ", "，", ", ", " ", ""]

@@ -6,6 +6,7 @@ A FAQ answer is a paraphrase; the clause behind it is what makes it grounded, so
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.ports import Corpus
@@ -38,9 +39,13 @@ class ClauseIndex:
         self.corpus = corpus
         self._built: _Documents | None = None
 
-    def passages_for(self, faq_source: str, lang: str | None = None, limit: int = MAX_CLAUSES) -> list[Passage]:
-        """The clause passages of a FAQ source: the first match of each reference, then the others."""
+    def passages_for(self, faq_source: str, lang: str | None = None, limit: int = MAX_CLAUSES,
+                     rank: Callable[[Passage], float] | None = None) -> list[Passage]:
+        """The clause passages of a FAQ source: the first match of each reference, then the others. `rank`
+        orders the passages of one reference (a long clause in several chunks: the one the question is about)."""
         groups = [self.resolve(ref, lang) for ref in parse_source(faq_source)]
+        if rank is not None:
+            groups = [sorted(group, key=lambda p: (bool(lang) and p.lang != lang, -rank(p))) for group in groups]
         out: dict[str, Passage] = {}
         for group in groups:
             if group:

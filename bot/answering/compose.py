@@ -6,10 +6,11 @@ Every answer cites what it rests on as [n] = sources[n-1], and says when a cited
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.answering.clauses import ClauseIndex
 from bot.answering.documents import describe_document
-from bot.answering.evidence import Retrieval, judged_groups
+from bot.answering.evidence import Retrieval, clause_relevance, judged_groups
 from bot.answering.extractive import ExtractiveComposer, SentenceVectors, sentence_tokens, weighted_overlap
 from bot.answering.prompts import render
 from bot.ports import Corpus
@@ -76,7 +77,7 @@ class AnswerComposer:
         pieces = []
         for sentence in extract.sentences:
             hit = pool[sentence.hit_index]
-            clause = self._clause_of(hit, sentence.text, lang)
+            clause = self._clause_of(hit, sentence.text, lang, clause_relevance(retrieval.groups, self.corpus.idf))
             number = _place(listed, Hit(passage=clause, score=hit.score) if clause else hit)
             if clause:
                 _place(listed, hit)
@@ -91,12 +92,12 @@ class AnswerComposer:
         sources = [to_source(h) for h in (listed + rest)[: max(self.top_k, len(listed))]]
         return Answer(answer=body, status="answered", sources=sources)
 
-    def _clause_of(self, hit: Hit, sentence: str, lang: str) -> Passage | None:
+    def _clause_of(self, hit: Hit, sentence: str, lang: str, about: Callable[[Passage], float]) -> Passage | None:
         """The clause a FAQ answer's sentence rests on: the one it names ("第4条(b)项"), else the first."""
         source = hit.passage.extra.get("faq_source")
         if not source:
             return None
-        clauses = self.clauses.passages_for(source, lang)
+        clauses = self.clauses.passages_for(source, lang, rank=about)
         named = clause_mentions(sentence)
         for passage in clauses:
             if any(covers(label, m) or covers(m, label) for label in passage_clauses(passage) for m in named):

@@ -9,6 +9,7 @@ about another city's policy is not answered with Nanjing's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answering.clauses import ClauseIndex
@@ -57,13 +58,16 @@ class EvidenceFinder:
         named = self.named.licences_named(text)
         found = self.faqs.prefer_language(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms), lang)
         found = boost_about_licences(found, {licence_family(spdx) for spdx in named})
+        judged = judged_groups(groups) or groups
+        about = clause_relevance(judged, self.corpus.idf)
         faq = self.faqs.best(found, vector, judged_groups(groups), lang)
-        faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang) if faq else []
+        faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang, rank=about) \
+            if faq else []
         lead = found[0].score if found else 0.0
         named_clauses = self.named.passages(text, lang, named)
         first = [Hit(passage=p, score=lead) for p in named_clauses]
         first += [Hit(passage=p, score=faq.score, dense_score=faq.dense_score) for p in faq_clauses] if faq else []
-        hits = self._with_faq_clauses(first + found, lang)
+        hits = self._with_faq_clauses(first + found, lang, about)
         kept, variants = collapse_variants(hits)
         hits = kept + variants
         top = hits[:TOP_FOR_GATE]
@@ -74,23 +78,27 @@ class EvidenceFinder:
                 hit.dense_score = measured.get(hit.passage.id)
         dense = max((h.dense_score or 0.0 for h in top), default=0.0)
         top_tokens = [passage_tokens(h.passage) for h in top]
-        judged = judged_groups(groups) or groups
         coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
         return Retrieval(hits, groups, vector, Relevance(dense, coverage), places, faq, faq_clauses, named_clauses)
 
-    def _with_faq_clauses(self, hits: list[Hit], lang: str) -> list[Hit]:
+    def _with_faq_clauses(self, hits: list[Hit], lang: str, about: Callable[[Passage], float]) -> list[Hit]:
         """A FAQ entry stands for the clause it rests on: put that clause right before it."""
         out: dict[str, Hit] = {}
         for hit in hits:
             source = hit.passage.extra.get("faq_source")
             if source:
-                for clause in self.clauses.passages_for(source, lang, limit=1):
+                for clause in self.clauses.passages_for(source, lang, limit=1, rank=about):
                     out.setdefault(clause.id, Hit(passage=clause, score=hit.score, dense_score=hit.dense_score,
                                                   bm25_score=hit.bm25_score))
             out.setdefault(hit.passage.id, hit)
         return list(out.values())
+
+
+def clause_relevance(groups: QueryGroups, idf: Callable[[str], float]) -> Callable[[Passage], float]:
+    """How much of the question a clause passage covers: picks, of a clause in several chunks, the right one."""
+    return lambda passage: weighted_overlap(groups, passage_tokens(passage), idf)
 
 
 def judged_groups(groups: QueryGroups) -> QueryGroups:

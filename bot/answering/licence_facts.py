@@ -142,8 +142,8 @@ class _Citations:
         self._hits: list[Hit] = []
 
     def cite(self, fact: Fact) -> str:
-        passage = self._passage(fact)
-        return self.cite_passage(passage) if passage else ""
+        """"[1]", or "[1][2]" for a fact resting on two clauses."""
+        return "".join(self.cite_passage(passage) for passage in self._passages(fact))
 
     def cite_passage(self, passage: Passage) -> str:
         for number, hit in enumerate(self._hits, 1):
@@ -155,22 +155,21 @@ class _Citations:
     def sources(self) -> list[Source]:
         return [to_source(hit) for hit in self._hits]
 
-    def _passage(self, fact: Fact) -> Passage | None:
-        """The fact's clause: the clause itself rather than its sub-clauses, the opening of a whole text
-        (its grant), and of a clause cut into several chunks the one that says what the fact says."""
-        candidates: list[Passage] = []
+    def _passages(self, fact: Fact) -> list[Passage]:
+        """Each clause the fact names: the clause itself rather than its sub-clauses, the opening of a whole
+        text (its grant), and of a clause cut into several chunks the one that says what the fact says."""
+        words = set(tokenize(fact.en.sentence))
+        out = []
         for ref in parse_source(fact.ref):
             found = self.clauses.resolve(ref, self.lang)
             if not ref.clause:
                 found = sorted(found, key=lambda p: (p.lang != self.lang, p.id))[:1]
             else:
                 found = [p for p in found if p.extra.get("clause") == ref.clause] or found
-            candidates.extend(found)
-        if not candidates:
-            return None
-        same_language = [p for p in candidates if p.lang == self.lang] or candidates
-        words = set(tokenize(fact.en.sentence))
-        return max(same_language, key=lambda p: len(words & set(tokenize(p.text))))
+            same_language = [p for p in found if p.lang == self.lang] or found
+            if same_language:
+                out.append(max(same_language, key=lambda p: len(words & set(tokenize(p.text)))))
+        return out
 
 
 def _bullet(aspect: str, fact: Fact, citations: _Citations, lang: str) -> str:

@@ -25,13 +25,15 @@ _OBLIGATIONS = re.compile(r"义务|要做(?:什么|哪些)|需要做(?:什么|�
                           r"怎么(?:合规|遵守)|如何(?:合规|遵守)|obligation|condition|requirement|what (?:must|do|should) i do|"
                           r"what do i (?:need|have) to|comply", re.IGNORECASE)
 _COMMERCIAL = re.compile(r"商用|商业(?:使用|用途|软件|产品)|闭源|专有|commercial|closed[- ]source|proprietary", re.IGNORECASE)
-_DEFINITION = re.compile(r"定义|是指|指的是|\bdefin(?:e|ition)\b|\bmeans?\b", re.IGNORECASE)
+_DEFINITION = re.compile(r"定义|是指|指的是|\bdefin(?:e|ition)\b|\bmeans?\b|[“\"「][^”\"」]{2,40}[”\"」]", re.IGNORECASE)
 # aspect -> the words that ask about it
 ASPECT_WORDS: dict[str, re.Pattern[str]] = {
     "scope": re.compile(r"传染|copyleft|著佐权|互惠|感染|病毒|\bviral\b|how far|\bscope\b", re.IGNORECASE),
     "patents": re.compile(r"专利|patent", re.IGNORECASE),
     "trademarks": re.compile(r"商标|商号|trademark|trade ?name", re.IGNORECASE),
     "notice_file": re.compile(r"\bNOTICE\b"),
+    "notices": re.compile(r"保留.{0,8}声明|哪些声明|版权声明|许可声明|\bkeep.{0,30}notices?\b|which notices|"
+                          r"copyright notice", re.IGNORECASE),
     "changes": re.compile(r"(?:修改|改动|改过).{0,30}(?:标注|注明|标明|标记|说明|声明)|(?:标注|注明|标明)(?:修改|改动)|"
                           r"mark(?:ing)? (?:the )?(?:changes|modifications|modified)|modified files|state (?:the )?changes",
                           re.IGNORECASE),
