@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.faq_lint import main as lint  # noqa: E402 - after the path setup
+from ingest.faq_lint import main as lint
 
 
 def main() -> int:

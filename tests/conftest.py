@@ -271,7 +271,6 @@ def licence_assistant(licence_kb, licences):
 @pytest.fixture(scope="module")
 def assistant(small_kb, licences):
     from bot.answering.assistant import RetrievalAssistant
-
     from bot.answering.licence_facts_data import LicenceFacts
     from bot.resources import licence_facts_file
 
