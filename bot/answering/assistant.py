@@ -19,6 +19,7 @@ from bot.answering.compose import AnswerComposer
 from bot.answering.documents import document_aspects
 from bot.answering.evidence import EvidenceFinder, Retrieval
 from bot.answering.extractive import SentenceVectors
+from bot.answering.faq_bank import FaqBank
 from bot.answering.licence import LicenceAnswers
 from bot.answering.llm import check_citations
 from bot.conversation import make_turn
@@ -47,7 +48,8 @@ class RetrievalAssistant:
         self._slots = threading.BoundedSemaphore(max(1, slots))
         self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         clauses = ClauseIndex(corpus)
-        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses)
+        self.faq_bank = FaqBank(corpus, self.sentence_vectors)
+        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses, self.faq_bank)
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
         self.licences = LicenceAnswers(licences, corpus) if licences is not None else None
 
