@@ -2,8 +2,10 @@
 
 Every answer is built from the knowledge base: licence verdicts from the rule engine, document facts
 from the manifest, everything else from retrieved passages quoted with citations. Below the relevance
-gate the answer is an honest `no_answer` with what the assistant does cover. An optional LLM only
-rephrases the same passages, and its answer is used only when every citation checks out.
+gate the answer is an honest `no_answer`: near it, with the closest questions the knowledge base does
+answer ("did you mean", picked by number in the next message); far from it, with what the assistant
+covers. An optional LLM only rephrases the same passages, and its answer is used only when every
+citation checks out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.answering.extractive import SentenceVectors
 from bot.answering.faq_bank import FaqBank
 from bot.answering.licence import LicenceAnswers
 from bot.answering.llm import check_citations
+from bot.answering.suggestions import Suggester, chosen_suggestion
 from bot.conversation import make_turn
 from bot.errors import GenerationError
 from bot.ports import Conversation, Corpus, Embedder, Generator, LicenseAdvisor, Searcher
@@ -50,6 +53,7 @@ class RetrievalAssistant:
         clauses = ClauseIndex(corpus)
         self.faq_bank = FaqBank(corpus, self.sentence_vectors)
         self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses, self.faq_bank)
+        self.suggester = Suggester(self.faq_bank)
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
         self.licences = LicenceAnswers(licences, corpus) if licences is not None else None
 
@@ -72,7 +76,7 @@ class RetrievalAssistant:
         started = time.perf_counter()
         text, lang, history = self._begin(question)
         with self._slots:
-            standalone = self._standalone(text, history, lang)
+            standalone = chosen_suggestion(text, history) or self._standalone(text, history, lang)
             query = standalone or text
             answer = self._licence(query, lang)
             if answer is None:
@@ -93,7 +97,7 @@ class RetrievalAssistant:
         text, lang, history = self._begin(question)
         retrieval = None
         with self._slots:
-            standalone = self._standalone(text, history, lang)
+            standalone = chosen_suggestion(text, history) or self._standalone(text, history, lang)
             query = standalone or text
             answer = self._licence(query, lang)
             if answer is None:
@@ -173,7 +177,7 @@ class RetrievalAssistant:
         if not retrieval.hits or not retrieval.relevance.passes or retrieval.other_places:
             log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
                                        "other_places": sorted(retrieval.other_places)})
-            return self.composer.refusal(lang), None
+            return self.suggester.offer(retrieval, lang) or self.composer.refusal(lang), None
         answer = self.composer.faq(retrieval, lang) or self.composer.quoted(text, retrieval, lang)
         return answer, retrieval if answer.status == "answered" else None
 

@@ -25,6 +25,10 @@ class FaqMatch:
     similarity: float
     passage: Passage
 
+    @property
+    def lang(self) -> str:
+        return question_language(self.question)
+
 
 class FaqBank:
     def __init__(self, corpus: Corpus, sentence_vectors: SentenceVectors) -> None:
@@ -40,24 +44,13 @@ class FaqBank:
             return 0.0
         return float(np.max(matrix @ np.asarray(vector, dtype=np.float32)))
 
-    def closest(self, vector: Sequence[float], n: int, *, lang: str | None = None) -> list[FaqMatch]:
-        """The n FAQ questions closest to a question, best first; only those in `lang` when given."""
+    def matches(self, vector: Sequence[float]) -> list[FaqMatch]:
+        """Every FAQ question with its similarity to a question, in corpus order."""
         passages, matrix = self._matrix()
         if not len(matrix):
             return []
         similarity = matrix @ np.asarray(vector, dtype=np.float32)
-        out: list[FaqMatch] = []
-        seen: set[str] = set()
-        for index in np.argsort(-similarity):
-            passage = passages[int(index)]
-            question = passage.extra["faq_question"]
-            if (lang and question_language(question) != lang) or question in seen:
-                continue
-            seen.add(question)
-            out.append(FaqMatch(question, float(similarity[index]), passage))
-            if len(out) >= n:
-                break
-        return out
+        return [FaqMatch(p.extra["faq_question"], float(s), p) for p, s in zip(passages, similarity, strict=True)]
 
     def _matrix(self) -> tuple[list[Passage], np.ndarray]:
         generation = self.corpus.generation
