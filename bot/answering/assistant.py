@@ -75,8 +75,9 @@ class RetrievalAssistant:
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
         text, lang, history = self._begin(question)
+        picked, lang = self._picked(question, text, history, lang)
         with self._slots:
-            standalone = chosen_suggestion(text, history) or self._standalone(text, history, lang)
+            standalone = picked or self._standalone(text, history, lang)
             query = standalone or text
             answer = self._licence(query, lang)
             if answer is None:
@@ -95,9 +96,10 @@ class RetrievalAssistant:
         """
         started = time.perf_counter()
         text, lang, history = self._begin(question)
+        picked, lang = self._picked(question, text, history, lang)
         retrieval = None
         with self._slots:
-            standalone = chosen_suggestion(text, history) or self._standalone(text, history, lang)
+            standalone = picked or self._standalone(text, history, lang)
             query = standalone or text
             answer = self._licence(query, lang)
             if answer is None:
@@ -147,6 +149,14 @@ class RetrievalAssistant:
                                "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
         return answer
 
+    @staticmethod
+    def _picked(question: Question, text: str, history: list[Turn], lang: str) -> tuple[str | None, str]:
+        """The suggestion a reply such as "1" picks (answered in that question's language), or None."""
+        picked = chosen_suggestion(text, history)
+        if picked is None or question.lang:
+            return picked, lang
+        return picked, question_language(picked)
+
     def _standalone(self, text: str, history: list[Turn], lang: str) -> str | None:
         """A follow-up rewritten into a question that stands alone (None when it already does)."""
         if not history or self.conversation is None:
@@ -158,6 +168,11 @@ class RetrievalAssistant:
             except GenerationError as exc:
                 log.info("llm condense failed; using the rule-based rewrite", extra={"reason": str(exc)})
         return rewritten
+
+    def _answerable(self, question: str) -> bool:
+        """A suggestion must not be a question the licence route turns down (e.g. "GPL" without a version)."""
+        routed = self._licence(question, question_language(question))
+        return routed is None or routed.status == "answered"
 
     def _licence(self, text: str, lang: str) -> Answer | None:
         """A whole-SBOM request goes to the audit; a pair question to the rule engine."""
@@ -177,7 +192,7 @@ class RetrievalAssistant:
         if not retrieval.hits or not retrieval.relevance.passes or retrieval.other_places:
             log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
                                        "other_places": sorted(retrieval.other_places)})
-            return self.suggester.offer(retrieval, lang) or self.composer.refusal(lang), None
+            return self.suggester.offer(retrieval, lang, self._answerable) or self.composer.refusal(lang), None
         answer = self.composer.faq(retrieval, lang) or self.composer.quoted(text, retrieval, lang)
         return answer, retrieval if answer.status == "answered" else None
 

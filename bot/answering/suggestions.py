@@ -11,6 +11,7 @@ offered, in the shared session store, so any worker can resolve the number.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.answering.evidence import Retrieval
 from bot.answering.faq_bank import FaqBank, FaqMatch
@@ -36,18 +37,21 @@ class Suggester:
     def __init__(self, faq_bank: FaqBank) -> None:
         self.faq_bank = faq_bank
 
-    def offer(self, retrieval: Retrieval, lang: str) -> Answer | None:
-        """The "did you mean" reply for a question near the gate; None when it is clearly off-topic."""
+    def offer(self, retrieval: Retrieval, lang: str, answerable: Callable[[str], bool] = lambda q: True,
+              ) -> Answer | None:
+        """The "did you mean" reply for a question near the gate; None when it is clearly off-topic.
+        `answerable` vetoes a FAQ question that another route would turn down."""
         if retrieval.other_places or not retrieval.relevance.near:
             return None
-        questions = self.closest(retrieval, lang)
+        questions = self.closest(retrieval, lang, answerable)
         if not questions:
             return None
         listed = "\n".join(f"{MARKERS[i]} {q}" for i, q in enumerate(questions))
         return Answer(answer=render("suggestions", lang, suggestions=listed), status="no_answer",
                       suggestions=questions)
 
-    def closest(self, retrieval: Retrieval, lang: str) -> list[str]:
+    def closest(self, retrieval: Retrieval, lang: str, answerable: Callable[[str], bool] = lambda q: True,
+                ) -> list[str]:
         """Up to MAX_SUGGESTIONS FAQ questions, closest first, one per clause. The question's own language is
         preferred, not required: the policy FAQ is Chinese only, and the embeddings are multilingual."""
         ranked_ids = {h.passage.id for h in retrieval.hits[:HITS_CONSIDERED]}
@@ -56,17 +60,17 @@ class Suggester:
             return -(match.similarity + (HIT_BONUS if match.passage.id in ranked_ids else 0.0)
                      + (LANGUAGE_BONUS if match.lang == lang else 0.0))
 
-        return _distinct(sorted(self.faq_bank.matches(retrieval.vector), key=rank))
+        return _distinct(sorted(self.faq_bank.matches(retrieval.vector), key=rank), answerable)
 
 
-def _distinct(matches: list[FaqMatch]) -> list[str]:
+def _distinct(matches: list[FaqMatch], answerable: Callable[[str], bool]) -> list[str]:
     out: list[str] = []
     clauses: set[str] = set()
     for match in matches:
-        if match.similarity < MIN_SIMILARITY:
-            continue
         clause = match.passage.extra.get("faq_source") or match.question
-        if clause in clauses or match.question in out:
+        if match.similarity < MIN_SIMILARITY or clause in clauses or match.question in out:
+            continue
+        if not answerable(match.question):
             continue
         clauses.add(clause)
         out.append(match.question)
