@@ -23,12 +23,13 @@ from bot.retrieval.glossary import (
     search_terms,
     vocabulary,
 )
-from bot.retrieval.tokenize import tokenize
+from bot.retrieval.tokenize import is_dictionary_word, tokenize
 from bot.retrieval.typos import TypoCorrector
 from bot.text import is_cjk_char
 from bot.types import Hit, Passage
 
 TOP_FOR_GATE = 3
+COVERAGE_HITS = 5  # the passages an extractive answer quotes from: one of them must cover the question
 RESULT_HITS = 10
 DOMAIN_KINDS = ("policy", "faq")
 
@@ -61,13 +62,14 @@ class EvidenceFinder:
         terms = search_terms(groups)
         hits = self._with_faq_clauses(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms))
         top = hits[:TOP_FOR_GATE]
+        covering = hits[:COVERAGE_HITS]
         missing = [h for h in top if h.dense_score is None]
         if missing:  # ranked high by words alone: measure their meaning too
             found = self.corpus.similarities([h.passage.id for h in missing], vector)
             for hit in missing:
                 hit.dense_score = found.get(hit.passage.id)
         dense = max((h.dense_score or 0.0 for h in top), default=0.0)
-        top_tokens = [passage_tokens(h.passage) for h in top]
+        top_tokens = [passage_tokens(h.passage) for h in covering]
         judged = judged_groups(groups) or groups
         coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
         relevance = Relevance(dense, coverage, faq=self.faq_bank.best_similarity(vector),
@@ -107,14 +109,23 @@ class DomainWords:
         """The IDF-weighted share of words that neither the domain texts nor their equivalents contain.
 
         English words count as alien only when no document uses them at all: the policy is in Chinese and the
-        glossary maps only the domain's words, so "recruit" or "abroad" say nothing about the subject.
+        glossary maps only the domain's words, so "recruit" or "abroad" say nothing about the subject. Chinese
+        words count only when they are words of the language (jieba's dictionary), not pieces that its HMM
+        guessed from colloquial or mistyped text (拉点, 人帮, 品酷).
         """
         words = self.words()
         total = sum(self.corpus.idf(token) for token, _ in groups)
         if total <= 0:
             return 0.0
-        return sum(self.corpus.idf(token) for token, terms in groups
-                   if not terms & words and not (token.isascii() and self.corpus.idf(token) < self._unseen())) / total
+        return sum(self.corpus.idf(token) for token, terms in groups if self._alien(token, terms, words)) / total
+
+    def _alien(self, token: str, terms: frozenset[str], words: frozenset[str]) -> bool:
+        if terms & words:
+            return False
+        if token.isascii():
+            return self.corpus.idf(token) >= self._unseen()
+        composed = any(token[:i] in words and token[i:] in words for i in range(2, len(token) - 1))
+        return is_dictionary_word(token) and not composed  # 适配测试 = 适配 + 测试: the documents' words
 
     def _unseen(self) -> float:
         return self.corpus.idf("\u0000")  # the weight of a word no document has

@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 
 # calibrated values (bench/calibrate_gate.py; see bench/README.md, "Relevance gate")
-WEIGHTS = {"dense": 1.537, "coverage": 4.513, "faq": 0.528, "anchor": 2.096, "alien": -3.503}
-BIAS = -3.545
-ANSWER_AT = 0.65    # the lowest threshold at which ≤ 2 % of off-topic questions are answered (cross-validated)
+WEIGHTS = {"dense": 1.317, "coverage": 5.066, "faq": 0.495, "anchor": 2.187, "alien": -3.42}
+BIAS = -4.005
+ANSWER_AT = 0.60    # the lowest threshold at which ≤ 2 % of off-topic questions are answered (cross-validated)
 SUGGEST_AT = 0.20   # below: clearly off-topic, a plain refusal
 
 DOMAIN_ANCHOR = re.compile(

@@ -105,11 +105,16 @@ def _latin_phrases(path: Path = VOCABULARY_FILE) -> re.Pattern[str] | None:
 
 
 def everyday_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The vocabulary phrases a question contains, with their document terms."""
+    """The vocabulary phrases a question contains, with their document terms.
+
+    A Chinese phrase counts where it ends on a word boundary (jieba's dictionary words) and starts on one or
+    inside the same word: 黑客松 is found across 黑客|松 and 老师 in 大学老师, but not 上学 in 上学期.
+    """
     lowered = question.lower()
     squeezed = re.sub(r"\s+", "", lowered)  # "国产 OS" is 国产os
     phrases = vocabulary().phrases
-    found = [p for p in phrases if not p.isascii() and p in squeezed]
+    bounds = _word_boundaries(squeezed)
+    found = [p for p in phrases if not p.isascii() and _on_boundaries(squeezed, p, bounds)]
     pattern = _latin_phrases()
     if pattern is not None:
         found += [m.group(1) for m in pattern.finditer(lowered)]
@@ -169,6 +174,28 @@ def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
         for token in hosts or [phrase]:
             groups.setdefault(token, {token}).update(expanded)
     return [(token, frozenset(terms)) for token, terms in groups.items()]
+
+
+def _word_boundaries(text: str) -> set[int]:
+    from bot.retrieval.tokenize import _jieba
+
+    bounds, position = {0}, 0
+    for word in _jieba().lcut(text, HMM=False):
+        position += len(word)
+        bounds.add(position)
+    return bounds
+
+
+def _on_boundaries(text: str, phrase: str, bounds: set[int]) -> bool:
+    """Whole words, or the end of one word: a Chinese compound ends in its head (大学老师 is a 老师, 公租房 a
+    租房), while its beginning is a modifier (上学期 is no 上学, 基金会 no 基金)."""
+    start = text.find(phrase)
+    while start != -1:
+        end = start + len(phrase)
+        if end in bounds and (start in bounds or not any(start < b < end for b in bounds)):
+            return True
+        start = text.find(phrase, start + 1)
+    return False
 
 
 def expanded_question(question: str) -> str:

@@ -232,7 +232,7 @@ def test_prompt_injection_in_questions_changes_nothing(assistant):
 
 def test_did_you_mean_over_http_and_the_number_reply(client):
     """Near the gate: status no_answer with `suggestions`; "1" in the same session asks the first one."""
-    offer = client.post("/api/ask", json={"question": "这事到底归谁管？哪个部门牵头"}).json()
+    offer = client.post("/api/ask", json={"question": "投资这块政府有啥招，能帮我们拉点投资不"}).json()
     assert offer["status"] == "no_answer" and offer["suggestions"]
     assert offer["suggestions"][0] in offer["answer"]
     picked = client.post("/api/ask", json={"question": "1", "session_id": offer["session_id"]}).json()

@@ -28,16 +28,28 @@ EXAMPLES = [json.loads(line) for line in
 
 
 def mapped_terms(question: str) -> set[str]:
-    return {term for token, terms in query_groups(question) for term in terms if term != token}
+    """Every term a question is searched and judged with: its words and their document equivalents."""
+    return {term for _, terms in query_groups(question) for term in terms}
 
 
 @pytest.mark.parametrize("entry", EXAMPLES, ids=[e["everyday"] for e in EXAMPLES])
-def test_each_everyday_word_reaches_the_documents_terms_in_both_examples(entry):
+def test_each_everyday_word_reaches_the_documents_terms(entry):
+    """In the in-scope example the everyday word is mapped to the clause's terms. Its off-topic twin uses the
+    same word, often inside another word (年终奖金, 电视节目) where it is not mapped; whether it is answered
+    is the gate's call (tests/answering/test_colloquial.py)."""
+    assert entry["everyday"].lower() in entry["in_scope"].lower()
+    assert entry["everyday"].lower() in entry["off_topic"].lower()
+    found = mapped_terms(entry["in_scope"])
     wanted = set(entry["document_terms"])
-    for question in (entry["in_scope"], entry["off_topic"]):
-        assert entry["everyday"].lower() in question.lower()
-        found = mapped_terms(question)
-        assert found & wanted, f"{question!r} maps to {sorted(found)}, none of {sorted(wanted)}"
+    assert found & wanted, f"{entry['in_scope']!r} maps to {sorted(found)}, none of {sorted(wanted)}"
+
+
+def test_a_phrase_at_the_start_of_a_longer_word_is_not_mapped():
+    assert "上学" not in dict(everyday_phrases("上学期的课程"))
+    assert "上学" in dict(everyday_phrases("孩子上学有照顾吗"))
+    assert "老师" in dict(everyday_phrases("大学老师搞开源有支持吗"))  # the compound's head
+    assert "上电视" not in dict(everyday_phrases("普通人怎么报名上电视节目"))
+    assert "上电视" in dict(everyday_phrases("开源成果能上电视吗"))
 
 
 def test_document_terms_are_words_the_documents_use():
