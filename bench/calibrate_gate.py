@@ -99,10 +99,13 @@ def main() -> None:
     p_in, p_off = p_cv[y == 1], p_cv[y == 0]
     for threshold in (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8):
         print(f"  {threshold:4} | {rates(p_in, p_off, threshold)}")
-    near_off = int(np.sum((p_off >= gate.SUGGEST_AT) & (p_off < gate.ANSWER_AT)))
-    print(f"  off-topic given suggestions (cv): {near_off}/{len(p_off)}; "
-          f"in-scope given suggestions (cv): {int(np.sum((p_in >= gate.SUGGEST_AT) & (p_in < gate.ANSWER_AT)))}"
-          f"/{len(p_in)}\n")
+    print(f"\nnear the gate (cv), between SUGGEST_AT and ANSWER_AT = {gate.ANSWER_AT}: "
+          "suggest at | in-scope not answered, near | off-topic near")
+    for suggest_at in (0.05, 0.1, 0.15, 0.2, 0.3):
+        near_in = int(np.sum((p_in >= suggest_at) & (p_in < gate.ANSWER_AT)))
+        near_off = int(np.sum((p_off >= suggest_at) & (p_off < gate.ANSWER_AT)))
+        print(f"  {suggest_at:4} | {near_in:3}/{int(np.sum(p_in < gate.ANSWER_AT))} | {near_off:3}/{len(p_off)}")
+    print()
 
     held_in = measure(assistant, load(HERE / "in_scope.jsonl") + load(HERE / "probe_policy.jsonl")
                       + load(HERE / "vocabulary_examples.jsonl", "in_scope"))
