@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 
 # calibrated values (bench/calibrate_gate.py; see bench/README.md, "Relevance gate")
-WEIGHTS = {"dense": 1.317, "coverage": 5.066, "faq": 0.495, "anchor": 2.187, "alien": -3.42}
-BIAS = -4.005
+WEIGHTS = {"dense": 1.403, "coverage": 4.889, "faq": 0.64, "anchor": 2.307, "alien": -3.665}
+BIAS = -3.946
 ANSWER_AT = 0.60    # the lowest threshold at which ≤ 2 % of off-topic questions are answered (cross-validated)
 SUGGEST_AT = 0.15   # below: clearly off-topic, a plain refusal (26 of 27 refused in-scope questions are above, cv)
 

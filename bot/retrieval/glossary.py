@@ -148,9 +148,14 @@ OTHER_PLACES_EN = frozenset(
 )
 
 
+# National ministries: their policies are not the city's, and the knowledge base holds the city's only.
+OTHER_ISSUERS = frozenset(["工信部", "工业和信息化部", "国务院", "发改委", "科技部", "财政部", "商务部", "教育部",
+                           "人社部", "国家网信办"])
+
+
 def other_places(question: str, tokens: list[str]) -> set[str]:
-    """Places outside Nanjing that a question names."""
-    found = {t for t in tokens if t in OTHER_PLACES}
+    """Places outside Nanjing, and issuers other than the city, that a question names."""
+    found = {t for t in tokens if t in OTHER_PLACES} | {i for i in OTHER_ISSUERS if i in question}
     found |= {w for w in _WORD.findall(question.lower()) if w in OTHER_PLACES_EN}
     return found
 

@@ -68,8 +68,9 @@ def test_near_the_gate_the_closest_answerable_questions_are_offered(assistant, n
         assert assistant.ask(Question(text=offered)).status == "answered", offered
 
 
-def test_clearly_off_topic_gets_the_plain_refusal(assistant):
-    answer = assistant.ask(Question(text="今天南京天气怎么样？"))
+@pytest.mark.parametrize("question", ["今天南京天气怎么样？", "工信部的开源政策有哪些？"])
+def test_clearly_off_topic_gets_the_plain_refusal(assistant, question):
+    answer = assistant.ask(Question(text=question))
     assert answer.status == "no_answer" and answer.suggestions == []
     assert "我能回答" in answer.answer
 

@@ -96,3 +96,10 @@ def test_expanded_question_adds_the_document_terms_for_the_embedding():
     assert expanded_question("上市能走快点吗") == "上市能走快点吗 绿色通道"
     assert expanded_question("南京今天天气") == "南京今天天气 南京市"
     assert expanded_question("天气") == "天气"
+
+
+def test_other_issuers_are_named_like_other_places():
+    from bot.retrieval.glossary import other_places
+
+    assert other_places("工信部的开源政策有哪些", []) == {"工信部"}
+    assert other_places("南京市工业和信息化局发布的计划", []) == set()
