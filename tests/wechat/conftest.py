@@ -45,7 +45,8 @@ class Stack:
 
 
 @contextlib.contextmanager
-def running(assistant: FakeAssistant | None = None, *, clock=None, **settings_overrides):
+def running(assistant: FakeAssistant | None = None, *, clock=None, store: InProcessStore | None = None,
+            **settings_overrides):
     api_state = FakeApiState(appid=APPID, secret=SECRET)
     with serve(fake_wechat_api(api_state)) as api_url:
         values = {"wechat_token": TOKEN, "wechat_appid": APPID, "wechat_secret": SECRET,
@@ -54,7 +55,7 @@ def running(assistant: FakeAssistant | None = None, *, clock=None, **settings_ov
         values.update(settings_overrides)
         settings = make_settings(**values)
         assistant = assistant or FakeAssistant(fixed_answer())
-        store = InProcessStore()
+        store = store if store is not None else InProcessStore()
         conversation = SessionConversation(SessionHistory(store, ttl=600))
         router = build_wechat_router(settings, assistant, store, forget_session=conversation.forget,
                                      **({"clock": clock} if clock else {}))

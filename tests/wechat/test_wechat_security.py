@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 
 import httpx
@@ -15,6 +16,7 @@ from adapters.wechat.messages import NO_MORE_TEXT
 from adapters.wechat.render import MORE_HINT
 from bot.api.server import SERVER_OPTIONS
 from bot.logging_setup import redact_access_log
+from bot.stores import InProcessStore
 from tests.fakes import FakeAssistant
 from tests.helpers import free_port, wait_until
 
@@ -161,3 +163,48 @@ async def test_a_pushed_answer_is_not_repeated_by_a_later_retry():
         assert retry.shown is None and retry.deliveries[0].body == b"success"
         await asyncio.sleep(0.2)
         assert len(s.api.sent) == 1 and s.assistant.calls == 1
+
+
+# --- the shared store is reached off the event loop ---------------------------------------------
+class GatedStore(InProcessStore):
+    """Every call blocks while `armed`, until the test opens the gate: a Redis that stopped answering."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed, self.gate, self.blocked = False, threading.Event(), threading.Event()
+
+    def _wait(self) -> None:
+        if self.armed:
+            self.blocked.set()
+            self.gate.wait(10)
+
+    def get(self, key):
+        self._wait()
+        return super().get(key)
+
+    def set(self, key, value, ttl=None):
+        self._wait()
+        super().set(key, value, ttl)
+
+    def set_if_absent(self, key, value, ttl=None):
+        self._wait()
+        return super().set_if_absent(key, value, ttl)
+
+    def incr(self, key, ttl=None):
+        self._wait()
+        return super().incr(key, ttl)
+
+
+async def test_a_hanging_store_does_not_stall_other_requests():
+    store = GatedStore()
+    with running(store=store) as s:
+        sim = s.simulator(mode="safe", timeout=10)
+        store.armed = True
+        delivery = asyncio.create_task(sim.send_text("u", "问题"))
+        assert await asyncio.to_thread(store.blocked.wait, 5)  # the delivery is stuck in a store call …
+        verified = await sim.verify_url("still-serving")  # … and the server still answers others
+        assert verified.status_code == 200 and verified.text == "still-serving"
+        assert not delivery.done()
+        store.armed = False
+        store.gate.set()
+        assert (await delivery).shown == ANSWER
