@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from bot.errors import LicenseError
-from bot.licenses.engine import LicenseEngine
+from bot.ports import LicenseAdvisor
 from bot.types import IdentifyResult, LicenseCheck, LicenseInfo
 
 MAX_IDENTIFY_CHARS = 400_000
@@ -20,7 +20,7 @@ def _error(status: int, e: LicenseError) -> HTTPException:
     return HTTPException(status_code=status, detail={"message": str(e), "suggestions": e.suggestions})
 
 
-def build_license_router(engine: LicenseEngine) -> APIRouter:
+def build_license_router(engine: LicenseAdvisor) -> APIRouter:
     router = APIRouter(prefix="/api/licenses", tags=["licenses"])
 
     @router.get("/compatibility", response_model=LicenseCheck)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.types import IdentifyCandidate, IdentifyResult
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.licenses.spdx import LicenseCatalog
+    from bot.licenses.names import LicenseCatalog
 
 MATCH_THRESHOLD = 0.6
 MAX_QUERY_CHARS = 400_000

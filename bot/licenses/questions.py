@@ -16,15 +16,16 @@ import re
 import shlex
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.errors import LicenseError
-from bot.licenses.spdx import PROPRIETARY
+from bot.licenses import wording
+from bot.licenses.names import PROPRIETARY
 from bot.types import LicenseMention, LicenseQuery
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.licenses.engine import LicenseEngine
+    from bot.licenses.expression import ExpressionParser
+    from bot.ports import LicenseAdvisor
 
 
 @dataclass
@@ -183,20 +184,9 @@ _COMMAND = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def _default_engine() -> LicenseEngine:
-    from bot.licenses import default_data_dir
-    from bot.licenses.engine import LicenseEngine
-
-    return LicenseEngine.load(default_data_dir())
-
-
-def _canon(engine: LicenseEngine, text: str) -> str | None:
-    try:
-        node, _ = engine.catalog.parse(text)
-    except LicenseError:
-        return None
-    return str(node)
+_VERSIONLESS = re.compile(
+    r"(?<![A-Za-z0-9.+\-])(?:GNU\s+)?(?:GPL|LGPL|BSD|GFDL)(?![A-Za-z0-9.+\-])", re.IGNORECASE
+)
 
 
 def _detect_use(text: str) -> str | None:
@@ -204,80 +194,6 @@ def _detect_use(text: str) -> str | None:
         if rx.search(text):
             return name
     return None
-
-
-def _parse_command(body: str, engine: LicenseEngine) -> LicenseQuery | None:
-    use = None
-    m = re.search(r"(?:--use[=\s]+|use=)(\w+)", body)
-    if m:
-        use = m.group(1).lower()
-        body = body[: m.start()] + body[m.end() :]
-        if use not in ("binary", "saas", "static", "dynamic"):
-            use = None
-    try:
-        tokens = shlex.split(body.replace("`", '"'))
-    except ValueError:
-        tokens = body.split()
-    if len(tokens) < 2 or len(tokens) > 30:
-        return None
-    if any(" " in t for t in tokens) and len(tokens) == 2:
-        a, b = _canon(engine, tokens[0]), _canon(engine, tokens[1])
-        return LicenseQuery(a, b, use) if a and b else None
-    for k in range(len(tokens) - 1, 0, -1):
-        b = _canon(engine, " ".join(tokens[k:]))
-        if not b:
-            continue
-        a = _canon(engine, " ".join(tokens[:k]))
-        if a:
-            return LicenseQuery(a, b, use)
-    return None
-
-
-def _find_mentions(text: str, engine: LicenseEngine) -> list[_Mention]:
-    spans: list[_Mention] = []
-    for rx in _NAME_RES:
-        for m in rx.finditer(text):
-            raw = m.group(0).strip()
-            inner = raw.strip("`").strip()
-            if inner.startswith("(") and inner.endswith(")"):
-                inner_try = inner[1:-1]
-            else:
-                inner_try = inner
-            value = _canon(engine, inner) or _canon(engine, inner_try)
-            if value is None:
-                # trim a trailing word the pattern grabbed ("Apache License is ...")
-                continue
-            spans.append(_Mention(m.start(), m.end(), value))
-    for m in _ATOM_RE.finditer(text):
-        raw = m.group(0).rstrip(".-")
-        raw = _ATOM_SUFFIX.sub("", raw)
-        if not raw or raw.upper() in _ATOM_STOP:
-            continue
-        if not (
-            re.search(r"[\d\-]", raw) or (raw.isupper() and len(raw) >= 2) or raw.lower() in _ATOM_LOWER_OK
-        ):
-            continue
-        value = _canon(engine, raw)
-        if value is None:
-            continue
-        spans.append(_Mention(m.start(), m.start() + len(raw), value))
-    for m in _PROPRIETARY_RE.finditer(text):
-        if m.group(0).strip():
-            spans.append(_Mention(m.start(), m.end(), PROPRIETARY))
-    # longest first, no overlaps
-    spans.sort(key=lambda s: (-(s.end - s.start), s.start))
-    chosen: list[_Mention] = []
-    for s in spans:
-        if all(s.end <= c.start or s.start >= c.end for c in chosen):
-            chosen.append(s)
-    chosen.sort(key=lambda s: s.start)
-    return chosen
-
-
-def find_mentions(text: str, engine: LicenseEngine) -> list[LicenseMention]:
-    """The licences a text names (SPDX ids, expressions, common names, "closed source"), in order."""
-    t = unicodedata.normalize("NFKC", text)
-    return [LicenseMention(m.start, m.end, m.value) for m in _find_mentions(t, engine)]
 
 
 def _role_score(text: str, m: _Mention) -> int:
@@ -300,42 +216,7 @@ def _role_score(text: str, m: _Mention) -> int:
     return score
 
 
-_VERSIONLESS = re.compile(
-    r"(?<![A-Za-z0-9.+\-])(?:GNU\s+)?(?:GPL|LGPL|BSD|GFDL)(?![A-Za-z0-9.+\-])", re.IGNORECASE
-)
-
-
-def _raise_if_versionless(t: str, mentions: list[_Mention], eng: LicenseEngine) -> None:
-    """A compatibility question naming "GPL" / "BSD" without a version: ask which one instead of guessing."""
-    if len(mentions) != 1 or not (_CUE.search(t) or _STRONG_CUE.search(t)) or _NEGATIVE.search(t):
-        return
-    m = mentions[0]
-    for amb in _VERSIONLESS.finditer(t):
-        if amb.end() <= m.start or amb.start() >= m.end:
-            word = amb.group(0)
-            raise LicenseError(
-                f"“{word}”没有写明版本，无法判断兼容性 / '{word}' does not name a version, so compatibility "
-                "cannot be decided",
-                eng.catalog.suggestions(word),
-            )
-
-
-def parse_license_question(text: str, engine: LicenseEngine | None = None) -> LicenseQuery | None:
-    """A compatibility question -> LicenseQuery(inbound, outbound, use); anything else -> None.
-
-    Raises LicenseError (with suggestions) only for a compatibility question whose second licence is
-    named without a version ("GPL 的代码能用在 MIT 项目里吗？"), instead of guessing the version."""
-    if not text or not isinstance(text, str) or len(text) > 2000:
-        return None
-    eng = engine or _default_engine()
-    t = unicodedata.normalize("NFKC", text).strip()
-    use = _detect_use(t)
-    cmd = _COMMAND.match(t)
-    if cmd:
-        q = _parse_command(cmd.group(1).strip().rstrip("?？"), eng)
-        if q is not None:
-            return LicenseQuery(q.inbound, q.outbound, q.use or use)
-    mentions = _find_mentions(t, eng)
+def _dedupe_mentions(mentions: list[_Mention], text: str) -> list[_Mention]:
     # the same licence mentioned twice in a row ("MIT (MIT)") counts once
     uniq: list[_Mention] = []
     for m in mentions:
@@ -350,30 +231,93 @@ def parse_license_question(text: str, engine: LicenseEngine | None = None) -> Li
             and kept
             and kept[-1].value != PROPRIETARY
             and m.start - kept[-1].end <= 2
-            and not _CLOSED.search(t[m.start : m.end])
+            and not _CLOSED.search(text[m.start : m.end])
         ):
             continue
         kept.append(m)
-    mentions = kept
-    if len(mentions) < 2:
-        _raise_if_versionless(t, mentions, eng)
-        return None
-    if not _CUE.search(t) and not _STRONG_CUE.search(t):
-        return None
-    if _NEGATIVE.search(t) and not _STRONG_CUE.search(t):
-        return None
-    scores = [_role_score(t, m) for m in mentions]
-    if len(mentions) == 2:
-        a, b = mentions
-        if _JOINED.match(t[a.end : b.start]) and a.value != PROPRIETARY and b.value != PROPRIETARY:
-            # "A and B code" / "A 和 B 兼容吗": the words around describe both; keep the sentence order
-            scores = [0, 0]
-        if scores[0] > scores[1]:
-            inbound, outbound = b, a
-        else:
-            inbound, outbound = a, b
-        inbound_value = inbound.value
-    else:
+    return kept
+
+
+class QuestionReader:
+    """Finds licence mentions and compatibility questions in free text, with one engine's names."""
+
+    def __init__(self, parser: ExpressionParser):
+        self.parser = parser
+
+    def _canon(self, text: str) -> str | None:
+        parsed = self.parser.try_parse(text)
+        return None if parsed is None else str(parsed.node)
+
+    # ------------------------------------------------------------------ mentions
+    def find_mentions(self, text: str) -> list[LicenseMention]:
+        """The licences a text names (SPDX ids, expressions, common names, "closed source"), in order."""
+        t = unicodedata.normalize("NFKC", text)
+        return [LicenseMention(m.start, m.end, m.value) for m in self._mentions(t)]
+
+    def _mentions(self, text: str) -> list[_Mention]:
+        spans: list[_Mention] = []
+        for rx in _NAME_RES:
+            for m in rx.finditer(text):
+                inner = m.group(0).strip().strip("`").strip()
+                inner_try = inner[1:-1] if inner.startswith("(") and inner.endswith(")") else inner
+                value = self._canon(inner) or self._canon(inner_try)
+                if value is not None:
+                    spans.append(_Mention(m.start(), m.end(), value))
+        for m in _ATOM_RE.finditer(text):
+            raw = _ATOM_SUFFIX.sub("", m.group(0).rstrip(".-"))
+            if not raw or raw.upper() in _ATOM_STOP:
+                continue
+            if not (re.search(r"[\d\-]", raw) or (raw.isupper() and len(raw) >= 2) or raw.lower() in _ATOM_LOWER_OK):
+                continue
+            value = self._canon(raw)
+            if value is not None:
+                spans.append(_Mention(m.start(), m.start() + len(raw), value))
+        for m in _PROPRIETARY_RE.finditer(text):
+            if m.group(0).strip():
+                spans.append(_Mention(m.start(), m.end(), PROPRIETARY))
+        # longest first, no overlaps
+        spans.sort(key=lambda s: (-(s.end - s.start), s.start))
+        chosen: list[_Mention] = []
+        for s in spans:
+            if all(s.end <= c.start or s.start >= c.end for c in chosen):
+                chosen.append(s)
+        chosen.sort(key=lambda s: s.start)
+        return chosen
+
+    # ------------------------------------------------------------------ questions
+    def parse_question(self, text: str) -> LicenseQuery | None:
+        """A compatibility question -> LicenseQuery(inbound, outbound, use); anything else -> None.
+
+        Raises LicenseError (with suggestions) only for a compatibility question whose second licence is
+        named without a version ("GPL 的代码能用在 MIT 项目里吗？"), instead of guessing the version."""
+        if not text or not isinstance(text, str) or len(text) > 2000:
+            return None
+        t = unicodedata.normalize("NFKC", text).strip()
+        use = _detect_use(t)
+        cmd = _COMMAND.match(t)
+        if cmd:
+            q = self._parse_command(cmd.group(1).strip().rstrip("?？"))
+            if q is not None:
+                return LicenseQuery(q.inbound, q.outbound, q.use or use)
+        mentions = _dedupe_mentions(self._mentions(t), t)
+        if len(mentions) < 2:
+            self._raise_if_versionless(t, mentions)
+            return None
+        if not _CUE.search(t) and not _STRONG_CUE.search(t):
+            return None
+        if _NEGATIVE.search(t) and not _STRONG_CUE.search(t):
+            return None
+        return self._roles(t, mentions, use)
+
+    def _roles(self, t: str, mentions: list[_Mention], use: str | None) -> LicenseQuery | None:
+        scores = [_role_score(t, m) for m in mentions]
+        if len(mentions) == 2:
+            a, b = mentions
+            if _JOINED.match(t[a.end : b.start]) and a.value != PROPRIETARY and b.value != PROPRIETARY:
+                # "A and B code" / "A 和 B 兼容吗": the words around describe both; keep the sentence order
+                scores = [0, 0]
+            inbound, outbound = (b, a) if scores[0] > scores[1] else (a, b)
+            return LicenseQuery(inbound=inbound.value, outbound=outbound.value, use=use)
         # outbound: the most project-like mention (ties: the later one); inbound: the rest, all needed (AND)
         best = max(range(len(mentions)), key=lambda k: (scores[k], k))
         outbound = mentions[best]
@@ -384,11 +328,59 @@ def parse_license_question(text: str, engine: LicenseEngine | None = None) -> Li
         if not rest:
             return None
         inbound_value = " AND ".join(f"({v})" if " OR " in v or " AND " in v else v for v in rest)
-        if len(rest) > 1 and _canon(eng, inbound_value) is None:
-            return None
         if len(rest) > 1:
-            inbound_value = _canon(eng, inbound_value) or inbound_value
-    return LicenseQuery(inbound=inbound_value, outbound=outbound.value, use=use)
+            canon = self._canon(inbound_value)
+            if canon is None:
+                return None
+            inbound_value = canon
+        return LicenseQuery(inbound=inbound_value, outbound=outbound.value, use=use)
+
+    def _parse_command(self, body: str) -> LicenseQuery | None:
+        use = None
+        m = re.search(r"(?:--use[=\s]+|use=)(\w+)", body)
+        if m:
+            use = m.group(1).lower()
+            body = body[: m.start()] + body[m.end() :]
+            if use not in ("binary", "saas", "static", "dynamic"):
+                use = None
+        try:
+            tokens = shlex.split(body.replace("`", '"'))
+        except ValueError:
+            tokens = body.split()
+        if len(tokens) < 2 or len(tokens) > 30:
+            return None
+        if any(" " in t for t in tokens) and len(tokens) == 2:
+            a, b = self._canon(tokens[0]), self._canon(tokens[1])
+            return LicenseQuery(a, b, use) if a and b else None
+        for k in range(len(tokens) - 1, 0, -1):
+            b = self._canon(" ".join(tokens[k:]))
+            if not b:
+                continue
+            a = self._canon(" ".join(tokens[:k]))
+            if a:
+                return LicenseQuery(a, b, use)
+        return None
+
+    def _raise_if_versionless(self, t: str, mentions: list[_Mention]) -> None:
+        """A compatibility question naming "GPL" / "BSD" without a version: ask which one instead of guessing."""
+        if len(mentions) != 1 or not (_CUE.search(t) or _STRONG_CUE.search(t)) or _NEGATIVE.search(t):
+            return
+        m = mentions[0]
+        for amb in _VERSIONLESS.finditer(t):
+            if amb.end() <= m.start or amb.start() >= m.end:
+                word = amb.group(0)
+                raise LicenseError(wording.error("versionless", word=word),
+                                   self.parser.catalog.suggestions(word))
 
 
-__all__ = ["LicenseQuery", "find_mentions", "parse_license_question"]
+def parse_license_question(text: str, engine: LicenseAdvisor) -> LicenseQuery | None:
+    """`engine.parse_question(text)`, for callers that hold an engine."""
+    return engine.parse_question(text)
+
+
+def find_mentions(text: str, engine: LicenseAdvisor) -> list[LicenseMention]:
+    """`engine.find_mentions(text)`, for callers that hold an engine."""
+    return engine.find_mentions(text)
+
+
+__all__ = ["LicenseQuery", "QuestionReader", "find_mentions", "parse_license_question"]

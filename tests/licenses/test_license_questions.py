@@ -166,8 +166,9 @@ def test_not_compatibility_questions(engine, text):
     assert parse_license_question(text, engine=engine) is None
 
 
-def test_default_engine_is_used_when_none_given():
-    q = parse_license_question("MIT 的代码能用在 GPL-3.0-only 项目里吗？")
+def test_the_engine_method_is_the_one_home(engine):
+    q = engine.parse_question("MIT 的代码能用在 GPL-3.0-only 项目里吗？")
+    assert q == parse_license_question("MIT 的代码能用在 GPL-3.0-only 项目里吗？", engine=engine)
     assert q is not None and q.outbound == "GPL-3.0-only"
 
 
