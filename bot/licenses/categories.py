@@ -1,28 +1,64 @@
-"""The kind of licence an id is (permissive, weak / strong / network copyleft, public domain, non-free)."""
+"""The kind of licence an id is: public domain, permissive, weak / strong / network copyleft, non-free.
+
+A kind always comes from a source, in this order: our classification read from the licence texts
+(licenses.yaml), the FSF licence list ("non-free"), the ScanCode LicenseDB category. Nothing is
+guessed: a licence no source classifies is "unclassified" (never "permissive" because it is
+OSI-approved or FSF-libre: those say nothing about copyleft).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from bot.licenses.fsf import FsfList
 from bot.licenses.names import LicenseCatalog
 from bot.licenses.rules import RuleSet
+from bot.licenses.scancode import ScanCodeIndex
+from bot.types import LicenseReference
 
 COPYLEFT = ("weak copyleft", "strong copyleft", "network copyleft")
+OPEN_KINDS = ("public domain", "permissive", *COPYLEFT)  # kinds of free / open-source licences
+CURATED_TITLE = "YuanBot licence classification (knowledge/licenses/engine/licenses.yaml), from the licence text"
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str
+    source: str  # "yuanbot" | "fsf" | "scancode" | "none"
+    reference: LicenseReference | None = None
 
 
 class Categories:
-    def __init__(self, catalog: LicenseCatalog, rules: RuleSet):
+    def __init__(self, catalog: LicenseCatalog, rules: RuleSet, fsf: FsfList, scancode: ScanCodeIndex):
         self.catalog = catalog
         self.rules = rules
+        self.fsf = fsf
+        self.scancode = scancode
+        self._kinds: dict[str, Kind] = {}
+
+    def kind(self, lid: str) -> Kind:
+        found = self._kinds.get(lid)
+        if found is None:
+            found = self._kinds[lid] = self._classify(lid)
+        return found
 
     def of(self, lid: str) -> str:
-        if lid in self.rules.category_of:
-            return self.rules.category_of[lid]
-        meta = self.catalog.licenses.get(lid)
-        if (meta and (meta.osi_approved or meta.fsf_libre)) or lid in self.rules.gpl3_ok or lid in self.rules.gpl2_ok:
-            return "permissive"
-        if self.rules.osadl_name(lid):
-            return "permissive" if self._osadl_noncopyleft(lid) else "strong copyleft"
-        return "unclassified"
+        return self.kind(lid).kind
 
-    def _osadl_noncopyleft(self, lid: str) -> bool:
-        p = self.rules.osadl_pair(lid, "MIT")
-        return p is not None and p.kind != "copyleft-to-permissive" and p.raw != "No"
+    def _classify(self, lid: str) -> Kind:
+        if lid in self.rules.category_of:
+            meta = self.catalog.licenses.get(lid)
+            ref = LicenseReference(title=f"{CURATED_TITLE}: {lid}", url=meta.url if meta else None)
+            return Kind(self.rules.category_of[lid], "yuanbot", ref)
+        entry = self.fsf.get(lid)
+        if entry is not None and entry.non_free:
+            return Kind("non-free", "fsf", entry.reference())
+        scan = self.scancode.kind(lid)
+        if scan is not None:
+            return Kind(scan, "scancode", self.scancode.reference(lid))
+        return Kind("unclassified", "none")
+
+    def copyleft_claim(self, lid: str) -> Kind | None:
+        """A source that classifies `lid` as copyleft or non-free (it is then not simply permissive)."""
+        k = self.kind(lid)
+        return k if k.kind in (*COPYLEFT, "non-free") else None

@@ -1,9 +1,10 @@
 """The licence compatibility engine: inbound expression + outbound licence (+ use) -> LicenseCheck.
 
 `LicenseEngine` implements `bot.ports.LicenseAdvisor`. It parses both sides, judges every inbound
-licence against every outbound licence with `PairJudge` (the evidence layers, in order), combines the
-findings over AND / OR, and turns the result into a `LicenseCheck`. Everything it loads and caches
-lives on the instance; the composition root builds one and shares it.
+licence against every outbound licence with `PairJudge` (the evidence layers, in order of
+precedence), combines the findings over AND / OR, and turns the result into a `LicenseCheck`. A
+licence family named without a version ("LGPL", "GPL v2") is answered once per common version.
+Everything it loads and caches lives on the instance; the composition root builds one and shares it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from bot.errors import LicenseError
 from bot.licenses import references as refs
 from bot.licenses import wording
 from bot.licenses.categories import Categories
-from bot.licenses.expression import ExpressionParser, Leaf, Node, leaves
+from bot.licenses.expression import ExpressionParser, Leaf, Node, Parsed, leaves, substitute
 from bot.licenses.findings import Finding, combine_and, combine_or, dedupe
+from bot.licenses.fsf import FsfList
 from bot.licenses.identify import LicenseIdentifier
 from bot.licenses.names import PROPRIETARY, LicenseCatalog, LicenseMeta
 from bot.licenses.obligations import Obligations
 from bot.licenses.pairs import PairJudge
 from bot.licenses.questions import QuestionReader
 from bot.licenses.rules import RuleSet
+from bot.licenses.scancode import ScanCodeIndex
+from bot.licenses.versions import family_answer
 from bot.types import IdentifyResult, LicenseCheck, LicenseInfo, LicenseMention, LicenseQuery
 
 USES = ("binary", "saas", "static", "dynamic")
@@ -41,7 +45,8 @@ USE_ALIASES = {
 class LicenseEngine:
     """Implements bot.ports.LicenseAdvisor. Build it once (`LicenseEngine(data_dir, texts_dir)`) and share it."""
 
-    def __init__(self, data_dir: Path, texts_dir: Path | None = None):
+    def __init__(self, data_dir: Path, texts_dir: Path | None = None, scancode_index: Path | None = None):
+        """`scancode_index`: the ScanCode LicenseDB index; default: the copy bundled with license-expression."""
         self.data_dir = Path(data_dir)
         if not (self.data_dir / "osadl" / "osadl-matrixseqexpl.json").is_file():
             raise LicenseError(wording.error("data-missing", path=self.data_dir), [])
@@ -54,8 +59,10 @@ class LicenseEngine:
             if " WITH " not in name and not self.catalog.is_known(name):
                 self.catalog.add_extra(name, name)
         self.parser = ExpressionParser(self.catalog)
-        self.categories = Categories(self.catalog, self.rules)
-        self.pairs = PairJudge(self.catalog, self.rules, self.obligations, self.categories)
+        self.fsf = FsfList(self.data_dir / "fsf", self._canonical_or_none)
+        self.scancode = ScanCodeIndex(scancode_index)
+        self.categories = Categories(self.catalog, self.rules, self.fsf, self.scancode)
+        self.pairs = PairJudge(self.catalog, self.rules, self.obligations, self.categories, self.fsf)
         self.questions = QuestionReader(self.parser)
         self._identifier: LicenseIdentifier | None = None
         self._identifier_lock = threading.Lock()
@@ -69,6 +76,10 @@ class LicenseEngine:
     def category(self, lid: str) -> str:
         return self.categories.of(lid)
 
+    def _canonical_or_none(self, name: str) -> str | None:
+        parsed = self.parser.try_parse(name)
+        return str(parsed.node) if parsed is not None and not parsed.families else None
+
     def describe(self, name: str) -> LicenseInfo:
         node, notes = self.parser.parse(name)
         if not isinstance(node, Leaf):
@@ -81,11 +92,13 @@ class LicenseEngine:
             info_notes.append(wording.both("note-with-exception", exception=node.exception))
         if not meta.spdx and lid != PROPRIETARY:
             info_notes.append(wording.both("note-not-spdx"))
+        kind = self.categories.kind(lid)
         return LicenseInfo(
             id=str(node),
             name=meta.name,
             spdx_id=lid if meta.spdx else None,
             category=cat,
+            category_sources=[kind.reference] if kind.reference else [],
             osi_approved=meta.osi_approved,
             fsf_libre=meta.fsf_libre,
             deprecated=meta.deprecated,
@@ -112,9 +125,26 @@ class LicenseEngine:
     # ------------------------------------------------------------------ compatibility
     def check(self, inbound: str, outbound: str, use: str | None = None) -> LicenseCheck:
         use_n = self._normalise_use(use)
-        in_node, in_notes = self.parser.parse(inbound)
-        out_node, out_notes = self.parser.parse(outbound)
-        notes = list(in_notes) + list(out_notes)
+        inp, outp = self.parser.parse_full(inbound), self.parser.parse_full(outbound)
+        if not inp.families and not outp.families:
+            return self._check(inp, outp, use_n)
+        if len(set(inp.families) | set(outp.families)) > 1 or (inp.families and outp.families):
+            a, b = (list(inp.families) + list(outp.families))[:2]
+            out_family = self.catalog.families.get(b)
+            raise LicenseError(wording.error("family-pin-one", a=a, b=b), list(out_family.versions) if out_family else [])
+        role = "inbound" if inp.families else "outbound"
+        family = self.catalog.families.get((inp.families or outp.families)[0])
+        rows = []
+        for version in family.versions:
+            if role == "inbound":
+                rows.append(self._check(Parsed(substitute(inp.node, family.key, version), inp.notes), outp, use_n))
+            else:
+                rows.append(self._check(inp, Parsed(substitute(outp.node, family.key, version), outp.notes), use_n))
+        return family_answer(family, role, str(inp.node), str(outp.node), rows, [*inp.notes, *outp.notes])
+
+    def _check(self, inp: Parsed, outp: Parsed, use_n: str | None) -> LicenseCheck:
+        in_node, out_node = inp.node, outp.node
+        notes = list(inp.notes) + list(outp.notes)
         if isinstance(out_node, Leaf):
             finding = self._evaluate(in_node, out_node, use_n)
         else:

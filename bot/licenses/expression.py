@@ -30,6 +30,7 @@ MAX_LEAVES = 40
 PARSE_CACHE_SIZE = 4096
 _SPLIT = re.compile(r"(\(|\)|(?<![\w.+-])(?:AND|OR|WITH)(?![\w.+-]))", re.IGNORECASE)
 _OPERATORS = ("AND", "OR", "WITH")
+_FAMILY_TOKEN = "LicenseRef-family-"
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,18 @@ def leaves(node: Node) -> list[Leaf]:
     return out
 
 
+def substitute(node: Node, name: str, replacement: str) -> Node:
+    """The tree with every leaf named `name` (a family key) replaced by `replacement` (one version)."""
+    if isinstance(node, Leaf):
+        return Leaf(replacement, node.exception) if node.license == name else node
+    return Op(node.op, tuple(substitute(a, name, replacement) for a in node.args))
+
+
 @dataclass(frozen=True)
 class Parsed:
     node: Node
     notes: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()  # family keys used as operands ("LGPL" in "LGPL AND MIT")
 
 
 class ExpressionParser:
@@ -85,13 +94,20 @@ class ExpressionParser:
         self._cached = lru_cache(maxsize=PARSE_CACHE_SIZE)(self._parse_or_error)
 
     def parse(self, expression: str) -> tuple[Node, list[str]]:
-        """An SPDX expression or a common name -> (tree, notes). Raises LicenseError."""
+        """One licence or an SPDX expression -> (tree, notes). Raises LicenseError, also for a family name."""
+        parsed = self.parse_full(expression)
+        if parsed.families:
+            raise self.catalog.family_error(self.catalog.families.get(parsed.families[0]))
+        return parsed.node, list(parsed.notes)
+
+    def parse_full(self, expression: str) -> Parsed:
+        """Like `parse`, but licence families are allowed as operands (`Parsed.families` lists them)."""
         if not isinstance(expression, str):
             raise LicenseError(wording.error("not-a-string"), [])
         result = self._cached(expression)
         if isinstance(result, LicenseError):
             raise result
-        return result.node, list(result.notes)
+        return result
 
     def try_parse(self, expression: str) -> Parsed | None:
         """Like `parse`, but None instead of an error (for scanning text)."""
@@ -118,6 +134,9 @@ class ExpressionParser:
         if exact is not None:  # full names, including ones with parentheses ("Artistic License 1.0 (Perl)")
             r = self.catalog.canonical(exact, text)
             return Parsed(Leaf(r.id, r.exception), tuple(r.notes))
+        family = self.catalog.family(text)
+        if family is not None:
+            return Parsed(Leaf(family.key), (), (family.key,))
         if "(" not in text and ")" not in text:
             try:
                 r = self.catalog.resolve(text)
@@ -129,7 +148,8 @@ class ExpressionParser:
         parts = [p for p in parts if p]
         if not any(p.upper() in _OPERATORS or p in ("(", ")") for p in parts):
             raise first_error or self.catalog.unknown(text, shown=text[:80])
-        if sum(1 for p in parts if p.upper() in _OPERATORS) > 4 * MAX_LEAVES:
+        operands = sum(1 for p in parts if p.upper() not in _OPERATORS and p not in ("(", ")"))
+        if operands > MAX_LEAVES or len(parts) > 4 * MAX_LEAVES:  # before resolving anything
             raise LicenseError(wording.error("expression-too-complex"), [])
         tokens, notes = self._resolve_operands(parts)
         try:
@@ -143,9 +163,11 @@ class ExpressionParser:
         if parsed is None:
             raise LicenseError(wording.error("empty-expression"), [])
         node = self._convert(parsed)
-        if len(leaves(node)) > MAX_LEAVES:
+        found = leaves(node)
+        if len(found) > MAX_LEAVES:
             raise LicenseError(wording.error("expression-too-complex"), [])
-        return Parsed(node, tuple(dict.fromkeys(notes)))
+        families = tuple(dict.fromkeys(x.license for x in found if x.license in self.catalog.families))
+        return Parsed(node, tuple(dict.fromkeys(notes)), families)
 
     def _resolve_operands(self, parts: list[str]) -> tuple[list[str], list[str]]:
         """Operands -> ids (exceptions after WITH); a deprecated "X-with-Y" id becomes "X WITH Y"."""
@@ -160,6 +182,8 @@ class ExpressionParser:
                 tokens.append(p)
             elif prev == "WITH":
                 tokens.append(self.catalog.resolve_exception(p))
+            elif (family := self.catalog.family(p)) is not None:
+                tokens.append(_FAMILY_TOKEN + family.key)  # the SPDX parser would remap "GPL"
             else:
                 r = self.catalog.resolve(p)
                 tokens.append(r.id)
@@ -184,6 +208,8 @@ class ExpressionParser:
         raise LicenseError(wording.error("invalid-expression-short"), [])
 
     def _known_license(self, key: str) -> str:
+        if key.startswith(_FAMILY_TOKEN) and key[len(_FAMILY_TOKEN):] in self.catalog.families:
+            return key[len(_FAMILY_TOKEN):]
         if key in self.catalog.licenses:
             return key
         # license-expression may remap a deprecated id (e.g. GPL-2.0+ -> GPL-2.0-or-later)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.errors import LicenseError
 from bot.licenses import wording
+from bot.licenses.families import Families, Family
 from bot.licenses.rules import load_yaml_text
 
 PROPRIETARY = "proprietary"
@@ -201,9 +202,11 @@ class LicenseCatalog:
         self._exc_squash: dict[str, str] = {}
         self._alias_targets: set[str] = set()
         self._build_indexes()
+        self.families = Families(self.data_dir / "families.yaml", squash)
         # ids people use most (alias targets; the engine adds the OSADL licences): ranked first in suggestions
         self.popular: set[str] = set(self._alias_targets)
         self.lookup = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._lookup)
+        self.family = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._family)
 
     # ------------------------------------------------------------------ loading
     def _load_spdx(self) -> None:
@@ -281,6 +284,7 @@ class LicenseCatalog:
         self._exact.setdefault(exact_key(lid), lid)
         self._squash.setdefault(squash(lid), lid)
         self.lookup.cache_clear()
+        self.family.cache_clear()
 
     # ------------------------------------------------------------------ names
     def is_known(self, lid: str) -> bool:
@@ -294,15 +298,21 @@ class LicenseCatalog:
         """The id whose id, alias or full name is exactly `text` (case- and space-insensitive)."""
         return self._exact.get(exact_key(text))
 
+    def _family(self, text: str) -> Family | None:
+        """The licence family a name means ("LGPL", "GPL v2", "Apache License"), unless it is an exact id."""
+        if len(text) > MAX_NAME_CHARS or exact_key(text) in self._exact:
+            return None
+        return self.families.find(squash(text))
+
     def _lookup(self, text: str) -> str | None:
-        """A name -> licence id, or None. Cheap; cached (hits and misses) through `self.lookup`."""
+        """A name -> licence id, or None (also for a family name). Cheap; cached through `self.lookup`."""
         if len(text) > MAX_NAME_CHARS:
             return None
         k = exact_key(text)
         if k in self._exact:
             return self._exact[k]
         sk = squash(text)
-        if not sk:
+        if not sk or self.families.find(sk) is not None:
             return None
         if sk in self._squash:
             return self._squash[sk]
@@ -344,6 +354,11 @@ class LicenseCatalog:
         return UnknownNameError(wording.error("unknown-licence", name=shown or text),
                                 lambda: self.suggestions(text))
 
+    def family_error(self, family: Family) -> LicenseError:
+        """A family where one licence is needed: name the versions to choose from."""
+        return LicenseError(wording.error("family-needs-version", family=family.key,
+                                          versions=", ".join(family.versions)), list(family.versions))
+
     def resolve(self, text: str) -> Resolution:
         """One licence name (not an expression) -> Resolution; raises LicenseError."""
         raw = (text or "").strip()
@@ -353,6 +368,9 @@ class LicenseCatalog:
             raise LicenseError(wording.error("unknown-licence-long", name=raw[:40]), [])
         lid = self.lookup(raw)
         if lid is None:
+            family = self.family(raw)
+            if family is not None:
+                raise self.family_error(family)
             raise self.unknown(raw)
         return self.canonical(lid, raw)
 

@@ -81,5 +81,6 @@ class ProprietaryJudge:
         if use is None and cat in ("weak copyleft", "strong copyleft"):
             notes.append(wording.both("note-no-use"))
         sources = [LicenseReference(title=s["title"], url=s.get("url")) for s in rule["source"]]
+        sources += self.pairs.kind_refs(inb.license)
         return Finding(rule["verdict"], reason, i, conditions, sources + [self.pairs.license_ref(inb.license)],
                        notes, layer="proprietary")

@@ -85,8 +85,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{i} is proprietary code; whether it can go into a {o} project depends on the licence its owner granted you — normally you need explicit permission to relicense it under {o}.",
     ),
     "no-rule": (
-        "本知识库没有关于 {i} 纳入 {o} 作品的规则，无法给出结论；请逐条核对两份许可证或咨询法律顾问。",
-        "Our data has no rule for {i} code inside a {o} work, so no verdict can be given; compare the two licences clause by clause or ask counsel.",
+        "本知识库没有任何来源说明 {i}（{ki}）能否纳入 {o}（{ko}）作品，无法给出结论。请核对：{i} 是否要求衍生作品采用相同许可证、是否附加 {o} 不允许的条件（广告、专利、用途限制），以及 {o} 是否允许其他许可证的代码；或咨询法律顾问。",
+        "No source we have states whether {i} ({ki}) code can go into a {o} ({ko}) work, so no verdict can be given. Check whether {i} requires derived works to keep its licence, whether it adds conditions {o} does not allow (advertising, patent, field-of-use), and whether {o} accepts code under other licences; or ask counsel.",
+    ),
+    "unknown-type": (
+        "没有任何来源给出 {i} 的类型（宽松、copyleft 还是非开源），本知识库不会猜测，因此无法判断能否纳入 {o} 作品。请先阅读 {i} 全文，确认：是否要求修改版或整体作品采用相同许可证、是否限制商业或特定用途、是否有广告或专利条款。",
+        "No source says what kind of licence {i} is (permissive, copyleft or not open source), and we do not guess, so whether it can go into a {o} work cannot be decided. Read {i} and check: does it require modified versions or the whole work to keep its licence, does it restrict commercial or other uses, does it have advertising or patent clauses?",
     ),
     "or-later": (
         "{i} 允许按该版本或任何更新版本使用，可以选择 {chosen} 的条款：{inner}",
@@ -109,25 +113,50 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{i} 几乎不附加任何条件（接近公有领域），可以纳入任何许可证的作品，包括 {o}。",
         "{i} imposes (almost) no conditions, close to public domain, so it can go into a work under any licence, including {o}.",
     ),
-    "fsf-gpl-compatible": (
-        "FSF 将 {i} 列为与 GNU GPL 兼容的宽松许可证，{i} 代码可以纳入以 {o} 发布的作品，保留其声明即可。",
-        "The FSF lists {i} as a GPL-compatible permissive licence, so {i} code can go into a work under {o}; keep its notices.",
+    "fsf-compatible": (
+        "FSF 的许可证列表将 {i}（{fsf_name}）列为与 {gpl} 兼容：{i} 代码可以纳入以 {o} 发布的作品，{i} 自身要求的声明等义务仍须履行。",
+        "The FSF licence list names {i} ({fsf_name}) {gpl}-compatible: {i} code can go into a work released under {o}; the notices and other duties {i} itself asks for still apply.",
+    ),
+    "fsf-incompatible": (
+        "FSF 的许可证列表认为 {i}（{fsf_name}）是自由软件许可证，但与 {gpl} 不兼容：它附加了 {gpl} 不允许的条件，{i} 代码不能纳入以 {o} 发布的作品（除非版权人另行授权）。",
+        "The FSF licence list calls {i} ({fsf_name}) a free licence that is {gpl}-incompatible: it adds conditions {gpl} does not allow, so {i} code cannot go into a work released under {o} (unless the copyright holders grant more).",
+    ),
+    "fsf-nonfree": (
+        "FSF 的许可证列表认为 {i}（{fsf_name}）不是自由软件许可证：它的限制无法在以 {o} 发布的自由/开源作品中保留，因此不能纳入。",
+        "The FSF licence list calls {i} ({fsf_name}) non-free: its restrictions cannot survive in a free / open-source work released under {o}, so it cannot be included.",
+    ),
+    "fsf-narrows": (
+        "FSF 的许可证列表将 {i}（{fsf_name}）列为与 {gpl} 兼容，但它不允许“或更新版本”的选择：组合后的整体作品只能按 {narrowed} 分发（{o} 中“或更新版本”的选择随之失去）；若项目接受这一点，就可以组合。",
+        "The FSF licence list names {i} ({fsf_name}) {gpl}-compatible, but it does not allow the 'or later' option: the combined work can only be distributed under {narrowed} (the 'or later' choice of {o} is lost); if the project accepts that, they can be combined.",
     ),
     "fsf-gpl3-only": (
-        "{i} 只与 GPLv3 兼容而不与 GPLv2 兼容；{o} 允许按 GPLv3 使用，因此整体作品须按 GPLv3（或更新版本）分发。",
-        "{i} is compatible with GPLv3 but not GPLv2; {o} allows GPLv3, so the combined work must be distributed under GPLv3 (or later).",
+        "FSF 的许可证列表认为 {i}（{fsf_name}）只与 GPLv3 兼容、不与 GPLv2 兼容；{o} 允许按 GPLv3 使用，因此整体作品须按 GPLv3（或更新版本）分发。",
+        "The FSF licence list names {i} ({fsf_name}) compatible with GPLv3 but not GPLv2; {o} allows GPLv3, so the combined work must be distributed under GPLv3 (or later).",
     ),
     "permissive-to-nonfree": (
         "{i} 是宽松许可证，允许把代码用于任何条款的作品（包括非开源、限制性的许可证如 {o}），只需保留 {i} 的声明。",
         "{i} is permissive and allows its code in works under any terms, including restrictive non-open-source licences such as {o}; keep the {i} notices.",
     ),
     "permissive-to-copyleft": (
-        "{i} 是只要求保留声明的宽松许可证，宽松许可的代码可以成为 copyleft 作品（{o}）的一部分，{i} 的声明须保留。",
-        "{i} is a permissive licence that only asks for notices; permissively licensed code can be part of a copyleft ({o}) work, keeping the {i} notices.",
+        "{i} 是宽松许可证，FSF 认为它与 GNU GPL 兼容（不附加 copyleft 许可证禁止的条件）；宽松许可的代码可以成为 copyleft 作品（{o}）的一部分，{i} 的声明须保留。",
+        "{i} is a permissive licence the FSF finds GPL-compatible (it adds no condition copyleft licences forbid); permissively licensed code can be part of a copyleft ({o}) work, keeping the {i} notices.",
+    ),
+    "permissive-unverified": (
+        "{i} 属于宽松型许可证，但没有任何来源说明它能否纳入 {o} 作品：宽松许可证有时带有 {o} 不允许的附加条件（广告条款、专利终止或赔偿条款、用途限制）。请核对 {i} 是否有此类条款；若只要求保留声明，一般可以纳入。",
+        "{i} is a permissive licence, but no source states whether it can go into a {o} work: permissive licences sometimes add conditions {o} does not allow (advertising clauses, patent termination or indemnity terms, field-of-use limits). Check {i} for such terms; if it only asks for notices, it can normally be included.",
     ),
     "nonfree-to-open": (
-        "{i} 不是开源许可证（例如限制商业使用或附加其他限制），这些限制无法在以 {o} 开源发布的作品中保留，因此不能纳入。",
-        "{i} is not an open-source licence (e.g. it restricts commercial use); those restrictions cannot survive in a work released under the open-source {o}, so it cannot be included.",
+        "{i} 不是开源许可证（类型：{ltype}，例如限制商业使用、特定用途或再分发），这些限制无法在以 {o} 开源发布的作品中保留，因此不能纳入。",
+        "{i} is not an open-source licence (type: {ltype}, e.g. it restricts commercial use, some fields of use or redistribution); those restrictions cannot survive in a work released under the open-source {o}, so it cannot be included.",
+    ),
+    "disputed-permissive": (
+        "各来源对 {i} 的类型看法不一：OSADL 的通用规则把它当作非 copyleft 许可证（可以组合），但 {source} 把它归为{ltype}。因此只有在 {i} 代码保持按 {i} 提供（不改按 {o} 再许可）、并满足 {i} 对修改版本的要求时，才可以放进 {o} 作品。",
+        "Sources disagree on what kind of licence {i} is: OSADL's generic rule treats it as non-copyleft (combinable), but {source} classifies it as {ltype}. So {i} code can go into a {o} work only if it stays under {i} (not relicensed under {o}) and {i}'s terms for modified versions are met.",
+    ),
+    "opinion": ("{layer}：{said}", "{layer}: {said}"),
+    "with-disagreement": (
+        "{inner} 【各来源结论不一】{opinions}。按优先级（许可证文本与管理方声明 > OSADL 检查清单 > FSF 许可证列表 > OSADL 通用规则 > 许可证类型），以{winner}为准。",
+        "{inner} [Sources disagree] {opinions}. By precedence (licence texts and stewards > OSADL checklist > FSF licence list > OSADL generic rules > licence type), the {winner} decides.",
     ),
     "linking-adjusted": ("{inner} {zh}", "{inner} {en}"),
     # ---------------------------------------------------------------- proprietary outbound
@@ -146,6 +175,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "proprietary-output-exception": (
         "{exception} 使该工具生成的输出不受 {base} 约束，可以用于闭源软件；但工具/运行库本身仍受 {base} 约束。",
         "{exception} leaves the output generated by the tool free of {base}, so it can be used in proprietary software; the tool or runtime itself stays under {base}.",
+    ),
+    # ---------------------------------------------------------------- licence families
+    "family-same": (
+        "{role}“{family}”是许可证家族名称，没有写明具体版本。按常见版本（{versions}）逐一判断，结论都是“{verdict}”，见下表；具体版本须以依赖的许可证文件为准。以 {example} 为例：{first}",
+        "The {role} '{family}' is a licence family named without a version. Judged for each common version ({versions}), the answer is '{verdict}' every time (table below); take the exact version from the dependency's licence file. For {example}: {first}",
+    ),
+    "family-depends": (
+        "{role}“{family}”是许可证家族名称，没有写明具体版本，结论取决于版本：{summary}。请在依赖的许可证文件中确认具体版本，再按下表对应的行执行。",
+        "The {role} '{family}' is a licence family named without a version, and the answer depends on the version: {summary}. Take the exact version from the dependency's licence file and follow that row of the table.",
     ),
     # ---------------------------------------------------------------- combinations
     "and": (
@@ -204,7 +242,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "no use given, assumed a distributed binary; refine with use=saas/static/dynamic",
     ),
     "note-pair": ("{zh}", "{en}"),
+    "note-family": (
+        "{role}“{family}”未写版本，已按常见版本分别判断：{versions}",
+        "the {role} '{family}' names no version; answered for each common version: {versions}",
+    ),
     # ---------------------------------------------------------------- conditions
+    "cond-keep-own-licence": (
+        "{i} 代码保持按 {i} 提供，不改按 {o} 再许可；修改版本遵守 {i} 的要求",
+        "Keep the {i} code under {i} (do not relicense it under {o}); follow {i}'s terms for modified versions",
+    ),
+    "cond-pin-version": (
+        "在依赖的许可证文件（LICENSE、COPYING 或源文件头部声明）中确认“{family}”的具体版本（{versions} 之一），按该版本的结论执行",
+        "Take the exact version of '{family}' from the dependency's licence file (LICENSE, COPYING or the file headers: one of {versions}) and follow the answer for that version",
+    ),
+    "cond-only-versions": ("只有以下版本可以这样使用：{versions}", "Only these versions allow it: {versions}"),
     "cond-choose-branch": ("选择 {label} 分支", "choose the {label} branch"),
     "cond-use-later": ("按 {chosen} 的条款使用该代码", "Use the code under the terms of {chosen}"),
     "cond-check-dependency": (
@@ -212,6 +263,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Confirm the way of combining meets both licences (e.g. GPLv3 s.13, LGPL linking terms)",
     ),
     "cond-gpl3-later": ("整体作品按 GPL-3.0-or-later 分发", "Distribute the combined work under GPL-3.0-or-later"),
+    "cond-narrowed": ("整体作品只按 {narrowed} 分发", "Distribute the combined work under {narrowed} only"),
     "cond-separate-library": ("将该库作为独立组件使用，不并入或修改为项目代码",
                               "Use the library as a separate component; do not merge it into your code"),
     "cond-library-source": ("该库本身（含修改）按 {i} 提供源代码", "Provide the library's source (with changes) under {i}"),
@@ -245,6 +297,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "one-licence-only": ("请只给出一个许可证，而不是表达式", "give one licence, not an expression"),
     "unknown-use": ("未知的使用方式：{use}", "unknown use mode: {use}"),
     "versionless": ("“{word}”没有写明版本，无法判断兼容性", "'{word}' does not name a version, so compatibility cannot be decided"),
+    "family-needs-version": (
+        "“{family}”是一个许可证家族，没有写明具体版本，请选择其中一个版本：{versions}",
+        "'{family}' is a licence family, not one licence; name the version: {versions}",
+    ),
+    "family-pin-one": (
+        "“{a}”和“{b}”都是没有写明版本的许可证家族名称；请至少写明其中一个的具体版本（例如你自己项目的许可证）",
+        "'{a}' and '{b}' are both licence families named without a version; name the exact version of at least one of them (for example your own project's licence)",
+    ),
     "data-missing": ("未找到许可证规则数据：{path}", "licence rule data not found in {path}"),
 }
 
@@ -299,7 +359,7 @@ def value(v: Any, lang: str) -> str:
     return str(v)
 
 
-def text(kind: str, **params: Any) -> Text:
+def text(kind: str, /, **params: Any) -> Text:
     return Text(kind, params)
 
 
@@ -307,12 +367,38 @@ def verdict(v: str) -> Bi:
     return Bi(VERDICT["zh"][v], VERDICT["en"][v])
 
 
-def both(kind: str, **params: Any) -> str:
+ROLE_NAME = {"inbound": Bi("入站许可证", "inbound licence"), "outbound": Bi("出站许可证", "outbound licence")}
+KIND_NAME = {
+    "public domain": Bi("公有领域/无条件", "public domain"),
+    "permissive": Bi("宽松型", "permissive"),
+    "weak copyleft": Bi("弱 copyleft", "weak copyleft"),
+    "strong copyleft": Bi("强 copyleft", "strong copyleft"),
+    "network copyleft": Bi("网络 copyleft", "network copyleft"),
+    "non-free": Bi("非开源", "not open source"),
+    "unclassified": Bi("类型未知", "kind unknown"),
+}
+OSADL_SAID = {
+    "Yes": Bi("可以", "yes"),
+    "No": Bi("不可以", "no"),
+    "Check dependency": Bi("视组合方式而定", "check dependency"),
+    "Same": Bi("同一许可证", "same licence"),
+}
+
+
+def kind_name(kind: str) -> Bi:
+    return KIND_NAME.get(kind, Bi(kind, kind))
+
+
+def osadl_said(raw: str) -> Bi:
+    return OSADL_SAID.get(raw, Bi(raw, raw))
+
+
+def both(kind: str, /, **params: Any) -> str:
     """A note or condition as "中文 / English" (the renderer shows the half for the reader's language)."""
     t = Text(kind, params)
     return f"{t.render('zh')} / {t.render('en')}"
 
 
-def error(kind: str, **params: Any) -> str:
+def error(kind: str, /, **params: Any) -> str:
     """A LicenseError message, "中文 / English"."""
     return both(kind, **params)

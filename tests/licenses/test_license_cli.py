@@ -52,11 +52,15 @@ def test_show(license_app):
     r = runner.invoke(license_app, ["show", "木兰宽松许可证第2版"])
     assert r.exit_code == 0, r.output
     assert "MulanPSL-2.0" in r.output and "permissive" in r.output
-    r = runner.invoke(license_app, ["show", "GPLv3", "--json"])
+    r = runner.invoke(license_app, ["show", "GPL-3.0", "--json"])
     body = json.loads(r.output)
     assert body["id"] == "GPL-3.0-only" and body["category"] == "strong copyleft"
     r = runner.invoke(license_app, ["show", "NoSuchLicence-9"])
     assert r.exit_code == 2
+    # a family is not one licence: exit 2 and the versions to choose from
+    r = runner.invoke(license_app, ["show", "GPLv3", "--json"])
+    assert r.exit_code == 2
+    assert json.loads(r.output)["detail"]["suggestions"] == ["GPL-3.0-only", "GPL-3.0-or-later"]
 
 
 def test_missing_data_exits_1(tmp_path):
