@@ -1,7 +1,8 @@
 """The kind of licence an id is: public domain, permissive, weak / strong / network copyleft, non-free.
 
-A kind always comes from a source, in this order: our classification read from the licence texts
-(licenses.yaml), the FSF licence list ("non-free"), the ScanCode LicenseDB category. Nothing is
+A kind always comes from a source, in this order: the FSF licence list ("non-free": its restrictions
+matter more than its copyleft), our classification read from the licence texts (licenses.yaml), the
+ScanCode LicenseDB category. Nothing is
 guessed: a licence no source classifies is "unclassified" (never "permissive" because it is
 OSI-approved or FSF-libre: those say nothing about copyleft).
 """
@@ -46,13 +47,13 @@ class Categories:
         return self.kind(lid).kind
 
     def _classify(self, lid: str) -> Kind:
+        entry = self.fsf.get(lid)
+        if entry is not None and entry.non_free:  # whatever its copyleft: its restrictions come first
+            return Kind("non-free", "fsf", entry.reference())
         if lid in self.rules.category_of:
             meta = self.catalog.licenses.get(lid)
             ref = LicenseReference(title=f"{CURATED_TITLE}: {lid}", url=meta.url if meta else None)
             return Kind(self.rules.category_of[lid], "yuanbot", ref)
-        entry = self.fsf.get(lid)
-        if entry is not None and entry.non_free:
-            return Kind("non-free", "fsf", entry.reference())
         scan = self.scancode.kind(lid)
         if scan is not None:
             return Kind(scan, "scancode", self.scancode.reference(lid))
