@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.licenses.engine import LicenseEngine  # noqa: E402
+from bot.licenses.engine import LicenseEngine
 
 GPL = ("GPL-2.0-only", "GPL-3.0-only")
 PERMISSIVE_OUT = ("MIT", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC", "Zlib")

@@ -12,8 +12,11 @@ source"), keep the longest non-overlapping ones, require a compatibility cue, th
 the words around each mention: the thing used / put into / 用在 / 放进 (code, library, dependency) is
 inbound; the project / program / product (or what follows "in", "into", "with", "用在") is outbound.
 
-Cost is bounded per text: at most `MAX_CANDIDATES` distinct candidate strings are looked up (each
-lookup is cached per engine, misses too) and "did you mean" suggestions are never computed here.
+Cost is bounded per text: a name pattern runs only when one of its words occurs in the text; at most
+`MAX_CANDIDATES` distinct candidate strings are looked up (each lookup is cached per engine, misses
+too; single tokens go straight to the name index, without exceptions); "did you mean" suggestions are
+never computed here; and the mentions of a text are cached per engine, so `parse_question` and
+`find_mentions` on the same message scan it once.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 import shlex
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.licenses import patterns as rx
@@ -33,13 +37,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from bot.ports import LicenseAdvisor
 
 MAX_TEXT_CHARS = 2000
-MAX_CANDIDATES = 48  # distinct candidate strings looked up per text
+MAX_CANDIDATES = 24  # distinct candidate strings looked up per text
 MAX_CANDIDATE_CHARS = 200
+MAX_MATCHES = 96  # licence-like pattern and token matches examined per text (a question has < 15)
+MAX_QUESTION_MENTIONS = 8  # more distinct licences than this is a list, not a compatibility question
+SCAN_CACHE_SIZE = 256
 _LETTER = re.compile(r"[A-Za-z]")
 _DIGIT_OR_DASH = re.compile(r"[\d\-]")
+_SIMPLE = re.compile(r"[A-Za-z0-9.+\-]+")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Mention:
     start: int
     end: int
@@ -54,6 +62,12 @@ class _Budget:
     left: int = MAX_CANDIDATES
     seen: dict[str, tuple[str, bool] | None] = field(default_factory=dict)
     lookups: int = 0
+    matches: int = MAX_MATCHES
+
+    def examine(self) -> bool:
+        """One more match may be examined (False: stop scanning, the text has had its share)."""
+        self.matches -= 1
+        return self.matches >= 0 and (self.left > 0 or bool(self.seen))
 
 
 def _detect_use(text: str) -> str | None:
@@ -104,9 +118,24 @@ def _dedupe_mentions(mentions: list[_Mention], text: str) -> list[_Mention]:
 
 def _is_atom_candidate(raw: str) -> bool:
     """An SPDX-looking token: has a letter, and a digit or dash, or is an upper-case / known short name."""
-    if not raw or len(raw) > 60 or not _LETTER.search(raw) or raw.upper() in rx.ATOM_STOP:
+    if not raw or len(raw) > 60 or raw.upper() in rx.ATOM_STOP:
         return False
-    return bool(_DIGIT_OR_DASH.search(raw)) or (raw.isupper() and len(raw) >= 2) or raw.lower() in rx.ATOM_LOWER_OK
+    if _DIGIT_OR_DASH.search(raw):
+        return _LETTER.search(raw) is not None  # "3.14" is not a licence
+    return (raw.isupper() and len(raw) >= 2) or raw.lower() in rx.ATOM_LOWER_OK
+
+
+def _longest_without_overlaps(spans: list[_Mention], size: int) -> list[_Mention]:
+    """Longest first, no overlaps, in text order (linear in the text: an occupancy map)."""
+    spans.sort(key=lambda s: (-(s.end - s.start), s.start))
+    taken = bytearray(size + 1)
+    chosen: list[_Mention] = []
+    for s in spans:
+        if taken.find(1, s.start, s.end) == -1:
+            taken[s.start : s.end] = b"\x01" * (s.end - s.start)
+            chosen.append(s)
+    chosen.sort(key=lambda s: s.start)
+    return chosen
 
 
 class QuestionReader:
@@ -114,6 +143,8 @@ class QuestionReader:
 
     def __init__(self, parser: ExpressionParser):
         self.parser = parser
+        self.catalog = parser.catalog
+        self._scan = lru_cache(maxsize=SCAN_CACHE_SIZE)(self._scan_text)
 
     def _canon(self, text: str, budget: _Budget) -> tuple[str, bool] | None:
         """(canonical expression or family name, is-family) for a candidate string, within the budget."""
@@ -123,10 +154,22 @@ class QuestionReader:
             return None
         budget.left -= 1
         budget.lookups += 1
-        parsed = self.parser.try_parse(text)
-        found = None if parsed is None else (str(parsed.node), bool(parsed.families))
+        found = self._token(text) if _SIMPLE.fullmatch(text) else self._expression(text)
         budget.seen[text] = found
         return found
+
+    def _token(self, text: str) -> tuple[str, bool] | None:
+        """One id-like token, straight from the name index (no exceptions, no suggestions)."""
+        lid = self.catalog.lookup(text)
+        if lid is not None:
+            r = self.catalog.canonical(lid, text)
+            return (f"{r.id} WITH {r.exception}" if r.exception else r.id), False
+        family = self.catalog.family(text)
+        return (family.key, True) if family is not None else None
+
+    def _expression(self, text: str) -> tuple[str, bool] | None:
+        parsed = self.parser.try_parse(text)
+        return None if parsed is None else (str(parsed.node), bool(parsed.families))
 
     # ------------------------------------------------------------------ mentions
     def find_mentions(self, text: str) -> list[LicenseMention]:
@@ -134,35 +177,47 @@ class QuestionReader:
         if not isinstance(text, str) or not text.strip():
             return []
         t = unicodedata.normalize("NFKC", text[: MAX_TEXT_CHARS * 2])
-        return [LicenseMention(m.start, m.end, m.value, m.family) for m in self._mentions(t, _Budget())]
+        return [LicenseMention(m.start, m.end, m.value, m.family) for m in self._scan(t)[0]]
+
+    def _scan_text(self, text: str) -> tuple[tuple[_Mention, ...], int]:
+        """The mentions in a (normalised) text and the lookups it took; cached per text."""
+        budget = _Budget()
+        return tuple(self._mentions(text, budget)), budget.lookups
 
     def _mentions(self, text: str, budget: _Budget) -> list[_Mention]:
         spans: list[_Mention] = []
-        for pattern in rx.NAME_RES:  # specific name patterns first: they get the budget first
+        low = text.lower()
+        for pattern, words in zip(rx.NAME_RES, rx.NAME_TRIGGERS, strict=True):
+            # specific name patterns first (they get the budget first), only when their words occur
+            if words is None:
+                if not any(w in text for w in rx.OPERATOR_WORDS):
+                    continue
+            elif not all(any(w in low for w in group) for group in words):
+                continue
             for m in pattern.finditer(text):
+                if not budget.examine():
+                    break
                 inner = m.group(0).strip().strip("`").strip()
                 inner_try = inner[1:-1] if inner.startswith("(") and inner.endswith(")") else inner
                 found = self._canon(inner, budget) or self._canon(inner_try, budget)
                 if found is not None:
                     spans.append(_Mention(m.start(), m.end(), *found))
         for m in rx.ATOM_RE.finditer(text):
-            raw = rx.ATOM_SUFFIX.sub("", m.group(0).rstrip(".-"))
+            raw = m.group(0).rstrip(".-")
+            if "-" in raw:
+                raw = rx.ATOM_SUFFIX.sub("", raw)
             if not _is_atom_candidate(raw):
                 continue
+            if not budget.examine():
+                break
             found = self._canon(raw, budget)
             if found is not None:
                 spans.append(_Mention(m.start(), m.start() + len(raw), *found))
-        for m in rx.PROPRIETARY_RE.finditer(text):
-            if m.group(0).strip():
-                spans.append(_Mention(m.start(), m.end(), PROPRIETARY))
-        # longest first, no overlaps
-        spans.sort(key=lambda s: (-(s.end - s.start), s.start))
-        chosen: list[_Mention] = []
-        for s in spans:
-            if all(s.end <= c.start or s.start >= c.end for c in chosen):
-                chosen.append(s)
-        chosen.sort(key=lambda s: s.start)
-        return chosen
+        if any(w in low for w in rx.PROPRIETARY_TRIGGERS):
+            for m in rx.PROPRIETARY_RE.finditer(text):
+                if m.group(0).strip():
+                    spans.append(_Mention(m.start(), m.end(), PROPRIETARY))
+        return _longest_without_overlaps(spans, len(text))
 
     # ------------------------------------------------------------------ questions
     def parse_question(self, text: str) -> LicenseQuery | None:
@@ -175,20 +230,22 @@ class QuestionReader:
         if not text or not isinstance(text, str) or len(text) > MAX_TEXT_CHARS:
             return None, 0
         t = unicodedata.normalize("NFKC", text).strip()
-        use = _detect_use(t)
         cmd = rx.COMMAND.match(t)
         if cmd:
             q = self._parse_command(cmd.group(1).strip().rstrip("?？"), budget)
             if q is not None:
-                return LicenseQuery(q.inbound, q.outbound, q.use or use), budget.lookups
-        mentions = _dedupe_mentions(self._mentions(t, budget), t)
-        if len(mentions) < 2:
+                return LicenseQuery(q.inbound, q.outbound, q.use or _detect_use(t)), budget.lookups
+        found, lookups = self._scan(t)
+        budget.left -= lookups
+        budget.lookups += lookups
+        mentions = _dedupe_mentions(list(found), t)
+        if not 2 <= len(mentions) <= 3 * MAX_QUESTION_MENTIONS or len({m.value for m in mentions}) > MAX_QUESTION_MENTIONS:
             return None, budget.lookups
-        if not rx.CUE.search(t) and not rx.STRONG_CUE.search(t):
+        low = t.lower()
+        strong = rx.has_strong_cue(t, low)
+        if not strong and (not rx.has_cue(t, low) or rx.has_negative(t, low)):
             return None, budget.lookups
-        if rx.NEGATIVE.search(t) and not rx.STRONG_CUE.search(t):
-            return None, budget.lookups
-        return self._roles(t, mentions, use, budget), budget.lookups
+        return self._roles(t, mentions, _detect_use(t), budget), budget.lookups
 
     def _roles(self, t: str, mentions: list[_Mention], use: str | None, budget: _Budget) -> LicenseQuery | None:
         scores = [_role_score(t, m) for m in mentions]
