@@ -23,7 +23,8 @@ from license_expression import (
 
 from bot.errors import LicenseError
 from bot.licenses import wording
-from bot.licenses.names import LATER_PHRASE, LicenseCatalog
+from bot.licenses.keys import LATER_PHRASE
+from bot.licenses.names import LicenseCatalog
 
 MAX_EXPRESSION_CHARS = 500
 MAX_LEAVES = 40
