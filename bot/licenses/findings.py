@@ -9,7 +9,7 @@ incompatible < unknown < conditional < compatible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
@@ -28,12 +28,8 @@ class Finding:
     conditions: list[str] = field(default_factory=list)
     sources: list[LicenseReference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    layer: str = ""  # which evidence layer decided (see bot.licenses.layers.LAYERS)
-
-    def copy(self, **changes) -> Finding:
-        base = replace(self, conditions=list(self.conditions), sources=list(self.sources),
-                       notes=list(self.notes))
-        return replace(base, **changes) if changes else base
+    # which layer decided: text | osadl | fsf | osadl-generic | type | derived | proprietary | same | none
+    layer: str = ""
 
 
 def dedupe(items: list) -> list:

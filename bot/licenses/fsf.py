@@ -35,10 +35,6 @@ class FsfEntry:
     corrected: str | None = None  # the reason, when our corrections changed the mapping or tags
 
     @property
-    def free(self) -> bool:
-        return LIBRE in self.tags or GPL2 in self.tags or GPL3 in self.tags
-
-    @property
     def non_free(self) -> bool:
         return NON_FREE in self.tags
 

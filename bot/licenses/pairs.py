@@ -29,13 +29,12 @@ from bot.licenses.findings import Finding
 from bot.licenses.fsf import FsfList
 from bot.licenses.names import PROPRIETARY, LicenseCatalog
 from bot.licenses.obligations import Obligations
-from bot.licenses.opinions import Opinion, Opinions
+from bot.licenses.opinions import Opinions
 from bot.licenses.proprietary import ProprietaryJudge
 from bot.licenses.rules import OsadlPair, OverrideRule, RuleSet, gnu_parts, later_alternatives
 from bot.types import LicenseReference
 
 _OSADL_STATED = ("Yes", "No", "Same", "Check dependency")
-_PAIR_LAYERS = ("text", "osadl", "fsf", "osadl-generic")  # layers that speak about a pair, by precedence
 
 
 @dataclass
@@ -334,5 +333,3 @@ class PairJudge:
         return Finding("unknown", wording.text(kind, i=p.i, o=p.o, ki=wording.kind_name(ci), ko=wording.kind_name(co)),
                        p.i, [], [*self.kind_refs(i, o), *self.refs(p.inb, p.out)], layer="none")
 
-
-__all__ = ["Opinion", "Pair", "PairJudge"]

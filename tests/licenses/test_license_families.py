@@ -193,3 +193,18 @@ def test_find_mentions_for_follow_ups(engine, text, expected, family):
     assert [(m.expression, m.family) for m in mentions] == [(expected, family)]
     m = mentions[0]
     assert text[m.start:m.end].strip()  # the span points into the text
+
+
+def test_every_family_version_is_a_current_licence(engine):
+    for family in engine.catalog.families.by_key.values():
+        for version in family.versions:
+            meta = engine.catalog.licenses[version]
+            assert not meta.deprecated, version
+        assert engine.check(family.key, "proprietary").versions
+
+
+def test_family_with_an_exception_keeps_it_for_every_version(engine):
+    check = engine.check("GPL v2 WITH Classpath-exception-2.0", "proprietary", use="dynamic")
+    assert [v.inbound for v in check.versions] == [
+        "GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-or-later WITH Classpath-exception-2.0"]
+    assert check.verdict == "conditional"
