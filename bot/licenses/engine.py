@@ -158,7 +158,7 @@ class LicenseEngine:
     def _answer(self, f: Finding, in_node: Node, out_node: Node, notes: list[str]) -> LicenseCheck:
         conditions = dedupe(f.conditions) if f.verdict != "incompatible" else []
         # "choose the X branch" first, then the rest in the order found
-        conditions.sort(key=lambda c: not c.startswith("选择 "))
+        conditions.sort(key=lambda c: not c.startswith(wording.CHOOSE_BRANCH_ZH))
         return LicenseCheck(
             verdict=f.verdict,  # type: ignore[arg-type]
             inbound=str(in_node),

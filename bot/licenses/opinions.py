@@ -22,14 +22,6 @@ from bot.types import LicenseReference
 if TYPE_CHECKING:  # pragma: no cover
     from bot.licenses.pairs import Pair, PairJudge
 
-LAYER_NAME = {
-    "text": Bi("许可证文本/管理方声明", "licence text / steward"),
-    "osadl": Bi("OSADL 检查清单", "OSADL checklist"),
-    "fsf": Bi("FSF 许可证列表", "FSF licence list"),
-    "osadl-generic": Bi("OSADL 通用规则", "OSADL generic rule"),
-    "type": Bi("许可证类型", "licence type"),
-    "derived": Bi("许可证条款（例外 / 或更新版本）", "licence terms (exception / or-later)"),
-}
 _OSADL_GENERIC_REFS = {
     "generic-permissive": refs.OSADL_GENERIC_PERMISSIVE,
     "copyleft-to-permissive": refs.OSADL_GENERIC_COPYLEFT_TO_PERMISSIVE,
@@ -46,7 +38,7 @@ def stance(verdict: str) -> str | None:
 class Opinion:
     layer: str
     verdict: str
-    said: Bi  # what the source says, in a few words ("GPL-compatible", "no")
+    said: Bi | Text  # what the source says, in a few words ("GPL-compatible", "no")
     reason: Text
     sources: list[LicenseReference] = field(default_factory=list)
 
@@ -89,7 +81,7 @@ class Opinions:
         if gp and gp[0] == "GPL" and gp[1] in ("2.0", "3.0"):
             return self._fsf_gpl(p, entry, gp[1][0], gp[2] == "or-later")
         if entry.non_free and self.judge.categories.of(p.out.license) in OPEN_KINDS:
-            return Opinion("fsf", "incompatible", Bi("非自由许可证", "non-free"),
+            return Opinion("fsf", "incompatible", wording.text("said-non-free"),
                            wording.text("fsf-nonfree", i=p.i, o=p.o, fsf_name=entry.name, gpl=p.o), src)
         return None
 
@@ -101,18 +93,18 @@ class Opinions:
         inbound_only = (gnu_parts(p.inb.license) or ("", "", ""))[0] == "GPL" and p.inb.license.endswith("-only")
         if entry.gpl_compatible(version):
             if not later or ((version == "3" or entry.gpl_compatible("3")) and not inbound_only):
-                return Opinion("fsf", "compatible", Bi(f"与 {name} 兼容", f"{name}-compatible"),
+                return Opinion("fsf", "compatible", wording.text("said-gpl-compatible", gpl=name),
                                wording.text("fsf-compatible", **params), src)
             narrowed = p.inb.license if inbound_only else f"GPL-{version}.0-only"
-            return Opinion("fsf", "conditional", Bi(f"与 {name} 兼容", f"{name}-compatible"),
+            return Opinion("fsf", "conditional", wording.text("said-gpl-compatible", gpl=name),
                            wording.text("fsf-narrows", narrowed=narrowed, **params), src)
         if version == "2" and later and entry.gpl_compatible("3"):
-            return Opinion("fsf", "conditional", Bi("仅与 GPLv3 兼容", "GPLv3-compatible only"),
+            return Opinion("fsf", "conditional", wording.text("said-gpl3-only"),
                            wording.text("fsf-gpl3-only", **params), src)
         if entry.non_free:
-            return Opinion("fsf", "incompatible", Bi("非自由许可证", "non-free"),
+            return Opinion("fsf", "incompatible", wording.text("said-non-free"),
                            wording.text("fsf-nonfree", **params), src)
-        return Opinion("fsf", "incompatible", Bi(f"与 {name} 不兼容", f"{name}-incompatible"),
+        return Opinion("fsf", "incompatible", wording.text("said-gpl-incompatible", gpl=name),
                        wording.text("fsf-incompatible", **params), src)
 
     def all(self, p: Pair) -> list[Opinion]:
@@ -133,10 +125,10 @@ class Opinions:
                 disagree.append(o)
         if not disagree:
             return
-        said = [wording.text("opinion", layer=LAYER_NAME.get(finding.layer, finding.layer),
+        said = [wording.text("opinion", layer=wording.LAYER_NAME.get(finding.layer, finding.layer),
                              said=wording.verdict(finding.verdict))]
-        said += [wording.text("opinion", layer=LAYER_NAME[o.layer], said=o.said) for o in disagree]
+        said += [wording.text("opinion", layer=wording.LAYER_NAME[o.layer], said=o.said) for o in disagree]
         finding.reason = wording.text(
             "with-disagreement", inner=finding.reason, opinions=Join(tuple(said), "；", "; "),
-            winner=LAYER_NAME.get(finding.layer, finding.layer),
+            winner=wording.LAYER_NAME.get(finding.layer, finding.layer),
         )

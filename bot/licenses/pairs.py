@@ -180,7 +180,7 @@ class PairJudge:
         ):
             return
         rule = self.rules.proprietary["weak copyleft"][p.use]
-        f.notes.append(wording.both("note-linking", i=p.inb, o=p.out, how_zh="动态" if p.use == "dynamic" else "静态"))
+        f.notes.append(wording.both("note-linking", i=p.inb, o=p.out, how_zh=wording.LINK_HOW_ZH[p.use]))
         f.verdict = "conditional"
         f.reason = wording.text("linking-adjusted", inner=f.reason, zh=rule["reason_zh"], en=rule["reason_en"])
         f.conditions = list(rule.get("conditions") or []) + f.conditions

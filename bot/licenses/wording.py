@@ -242,6 +242,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "no use given, assumed a distributed binary; refine with use=saas/static/dynamic",
     ),
     "note-pair": ("{zh}", "{en}"),
+    "identify-no-texts": ("没有可比对的许可证文本（{folder}）", "no licence texts to compare with"),
+    "identify-too-short": ("文本太短，无法识别", "text too short to identify"),
+    "identify-not-similar": ("没有足够相似的许可证文本", "no sufficiently similar licence text"),
+    "identify-twins": (
+        "{best} 与 {twins} 的许可证全文相同，仅凭全文无法区分（如 only 与 or-later），请查看源文件头部的许可声明",
+        "{best} has the same text as {twins}; the licence text alone cannot tell them apart — check the file headers",
+    ),
+    "identify-close": ("与 {other} 也非常接近", "also very close to {other}"),
     "note-family": (
         "{role}“{family}”未写版本，已按常见版本分别判断：{versions}",
         "the {role} '{family}' names no version; answered for each common version: {versions}",
@@ -278,6 +286,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Applies only when the exception's conditions are met (e.g. an Eligible Compilation Process)",
     ),
     "cond-tool-stays": ("不要修改或闭源分发工具/运行库本身", "Do not modify or distribute the tool/runtime itself as closed source"),
+    # ---------------------------------------------------------------- what a source says, in a few words
+    "said-gpl-compatible": ("与 {gpl} 兼容", "{gpl}-compatible"),
+    "said-gpl-incompatible": ("与 {gpl} 不兼容", "{gpl}-incompatible"),
+    "said-gpl3-only": ("仅与 GPLv3 兼容", "GPLv3-compatible only"),
+    "said-non-free": ("非自由许可证", "non-free"),
     # ---------------------------------------------------------------- source titles
     "src-osadl-pair": ("OSADL 开源许可证兼容性矩阵：{i} → {o}（{raw}，CC-BY-4.0）",
                        "OSADL compatibility matrix: {i} → {o} ({raw}, CC-BY-4.0)"),
@@ -367,6 +380,16 @@ def verdict(v: str) -> Bi:
     return Bi(VERDICT["zh"][v], VERDICT["en"][v])
 
 
+LAYER_NAME = {
+    "text": Bi("许可证文本/管理方声明", "licence text / steward"),
+    "osadl": Bi("OSADL 检查清单", "OSADL checklist"),
+    "fsf": Bi("FSF 许可证列表", "FSF licence list"),
+    "osadl-generic": Bi("OSADL 通用规则", "OSADL generic rule"),
+    "type": Bi("许可证类型", "licence type"),
+    "derived": Bi("许可证条款（例外、或更新版本）", "licence terms (exception, or-later)"),
+}
+LINK_HOW_ZH = {"dynamic": "动态", "static": "静态"}
+CHOOSE_BRANCH_ZH = "选择 "  # conditions that start so ("choose the X branch") are listed first
 ROLE_NAME = {"inbound": Bi("入站许可证", "inbound licence"), "outbound": Bi("出站许可证", "outbound licence")}
 KIND_NAME = {
     "public domain": Bi("公有领域/无条件", "public domain"),
