@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from bot.retrieval.tokenize import _jieba, tokenize
+
 GLOSSARY: dict[str, list[str]] = {
     "talent": ["人才"], "talents": ["人才"], "people": ["人才"], "housing": ["住房"], "house": ["住房"],
     "subsidy": ["补贴"], "subsidies": ["补贴"], "allowance": ["补贴"], "tax": ["税", "个税", "税收"],
@@ -166,8 +168,6 @@ def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
     English words get their Chinese glossary terms; an everyday phrase found in the question ("黑客松",
     "上市快", "fast track") lends its document terms to every token inside it (jieba may split it).
     """
-    from bot.retrieval.tokenize import tokenize
-
     groups: dict[str, set[str]] = {}
     for token in tokenize(question):
         terms = groups.setdefault(token, {token})
@@ -182,8 +182,6 @@ def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
 
 
 def _word_boundaries(text: str) -> set[int]:
-    from bot.retrieval.tokenize import _jieba
-
     bounds, position = {0}, 0
     for word in _jieba().lcut(text, HMM=False):
         position += len(word)
