@@ -21,6 +21,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from pypinyin import lazy_pinyin
+
 from bot.ports import Corpus
 from bot.retrieval.tokenize import _jieba
 from bot.text import CJK_CLASS
@@ -43,8 +45,6 @@ class Correction:
 
 
 def _pinyin(text: str) -> list[str]:
-    from pypinyin import lazy_pinyin
-
     return lazy_pinyin(text, errors="ignore")
 
 
