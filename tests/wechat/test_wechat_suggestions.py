@@ -55,7 +55,7 @@ async def test_a_number_picks_only_from_the_same_users_offer():
     store = InProcessStore()
     assistant = FakeAssistant(suggesting(store, OFFERED, near=lambda text: "黑客松" in text))
     with serve(worker(settings, store, assistant)) as url:
-        sim = WeChatSimulator(url, TOKEN, appid=APPID, aes_key=AES_KEY, mode="plain")
+        sim = WeChatSimulator(url, TOKEN, appid=APPID, aes_key=AES_KEY, mode="safe")
         await sim.send_text("alice", "黑客松 场地")
         assert (await sim.send_text("bob", "2")).shown == "Answer to: 2"
         assert (await sim.send_text("alice", "②")).shown.startswith(f"关于“{OFFERED[1]}”")
