@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass
 
 # calibrated values (bench/calibrate_gate.py; see bench/README.md, "Relevance gate")
-WEIGHTS = {"dense": 1.403, "coverage": 4.889, "faq": 0.64, "anchor": 2.307, "alien": -3.665}
-BIAS = -3.946
+WEIGHTS = {"dense": 1.31, "coverage": 5.114, "faq": 0.48, "anchor": 2.37, "alien": -3.994}
+BIAS = -4.043
 ANSWER_AT = 0.60    # the lowest threshold at which ≤ 2 % of off-topic questions are answered (cross-validated)
-SUGGEST_AT = 0.15   # below: clearly off-topic, a plain refusal (26 of 27 refused in-scope questions are above, cv)
+SUGGEST_AT = 0.15   # below: clearly off-topic, a plain refusal (19 of 20 in-scope questions not answered are above, cv)
 
 DOMAIN_ANCHOR = re.compile(
     r"开源|开放源代码|open[\s-]?source|\b(?:f?oss|ospo)\b|许可证|许可协议|licen[cs]|copyleft|spdx|openchain|"
