@@ -36,6 +36,7 @@ SOURCE_KINDS = ("policy", "faq")
 FUNCTION_CHARS = frozenset("的了是有在要这那就都也还和与之其个么吗呢吧啊嘛哪啥咋怎不没中")
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 _CJK_WORD = re.compile(f"[{CJK_CLASS}]{{2,5}}")
+_LISTED = re.compile(f"(?<=[、，：])[{CJK_CLASS}]{{2,5}}(?=、)|(?<=、)[{CJK_CLASS}]{{2,5}}(?=[、，。等])")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ def build_sound_index(corpus: Corpus) -> tuple[str, dict[str, str]]:
         for token in tokens.split() if tokens else _CJK_WORD.findall(passage.text):
             if _CJK_WORD.fullmatch(token):
                 counts[token] = counts.get(token, 0) + 1
+        for item in _LISTED.findall(passage.text):  # 云原生、大数据、人工智能: listed items are words
+            counts[item] = max(counts.get(item, 0), MIN_WORD_COUNT)
     by_sound: dict[str, str] = {}
     for word in sorted(counts, key=lambda w: (-counts[w], w)):
         if counts[word] >= MIN_WORD_COUNT:  # a word the documents use, not a stray segmentation

@@ -34,6 +34,7 @@ def corrector() -> TypoCorrector:
     ("开源人才住房补帖咋说", "开源人才住房补贴咋说"),
     ("开源企业挂牌上世有扶持吗", "开源企业挂牌上市有扶持吗"),
     ("研发费用加记扣除能用吗", "研发费用加计扣除能用吗"),
+    ("大数剧方向的开源项目有支持没", "大数据方向的开源项目有支持没"),  # an item of a list (云原生、大数据、…)
 ])
 def test_homophone_typos_become_the_documents_words(corrector, typed, meant):
     assert corrector.correct(typed).text == meant
