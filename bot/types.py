@@ -80,6 +80,12 @@ class LicenseCheck(BaseModel):
     sources: list[LicenseReference] = Field(default_factory=list)
     explanation_en: str | None = None
     notes: list[str] = Field(default_factory=list)
+    family: str | None = Field(
+        default=None, description="The licence family named without a version (e.g. 'LGPL'), when one side names one."
+    )
+    versions: list[LicenseCheck] = Field(
+        default_factory=list, description="For a family: one check per common version, in the family's order."
+    )
 
 
 class LicenseInfo(BaseModel):
@@ -89,6 +95,7 @@ class LicenseInfo(BaseModel):
     name: str
     spdx_id: str | None = None
     category: str
+    category_sources: list[LicenseReference] = Field(default_factory=list)
     osi_approved: bool = False
     fsf_libre: bool = False
     deprecated: bool = False
@@ -125,11 +132,15 @@ class LicenseQuery:
 
 @dataclass(frozen=True)
 class LicenseMention:
-    """A licence named in a text: where, and its canonical SPDX expression (or "proprietary")."""
+    """A licence named in a text: where, and its canonical SPDX expression (or "proprietary").
+
+    `family` is True when the text names a licence family without a version ("LGPL", "GPL v2"):
+    `expression` is then the family's name, which `check` and `parse_question` accept as it is."""
 
     start: int
     end: int
     expression: str
+    family: bool = False
 
 
 class Table(BaseModel):
@@ -183,6 +194,10 @@ class Answer(BaseModel):
     session_id: str | None = Field(
         default=None, description="The conversation this answer belongs to (HTTP API): send it back to ask a "
                                   "follow-up. Issued by the server; an unknown id starts a new conversation.")
+    suggestions: list[str] = Field(
+        default_factory=list, description="With status no_answer: questions the knowledge base does answer, closest "
+                                          "first (\"did you mean\"). Ask one as it is, or reply with its number "
+                                          "(\"1\") in the same session.")
 
 
 TURN_ANSWER_CHARS = 500
@@ -197,6 +212,7 @@ class Turn(BaseModel):
     topic_terms: list[str] = Field(default_factory=list)
     license: tuple[str, str] | None = None  # (inbound, outbound) of a licence check
     status: str = "answered"
+    suggestions: list[str] = Field(default_factory=list)  # offered by this turn: "1" in the next picks one
     ts: float = Field(default_factory=time.time)
 
     @field_validator("answer")

@@ -2,8 +2,10 @@
 
 Every answer is built from the knowledge base: licence verdicts from the rule engine, document facts
 from the manifest, everything else from retrieved passages quoted with citations. Below the relevance
-gate the answer is an honest `no_answer` with what the assistant does cover. An optional LLM only
-rephrases the same passages, and its answer is used only when every citation checks out.
+gate the answer is an honest `no_answer`: near it, with the closest questions the knowledge base does
+answer ("did you mean", picked by number in the next message); far from it, with what the assistant
+covers. An optional LLM only rephrases the same passages, and its answer is used only when every
+citation checks out.
 """
 
 from __future__ import annotations
@@ -11,26 +13,29 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Generator as Gen
 from collections.abc import Iterator
 
 from bot.answering.audit_pointer import audit_pointer
+from bot.answering.citations import CitationCheck, SentenceSplitter
 from bot.answering.clauses import ClauseIndex
 from bot.answering.compose import AnswerComposer
 from bot.answering.documents import document_aspects
 from bot.answering.evidence import EvidenceFinder, Retrieval
 from bot.answering.extractive import SentenceVectors
+from bot.answering.faq_bank import FaqBank
 from bot.answering.faq_match import FaqMatcher
 from bot.answering.licence import LicenceAnswers
 from bot.answering.licence_facts import LicenceFactAnswers
 from bot.answering.licence_facts_data import FactsFile, LicenceFacts
 from bot.answering.licence_names import LicenceNames
-from bot.answering.llm import check_citations
 from bot.answering.named_clauses import NamedClauses
+from bot.answering.suggestions import Suggester, chosen_suggestion
 from bot.conversation import make_turn
 from bot.errors import GenerationError
 from bot.ports import Conversation, Corpus, Embedder, Generator, LicenseAdvisor, Searcher
 from bot.text import question_language
-from bot.types import Answer, Hit, Question, Turn
+from bot.types import Answer, Hit, Passage, Question, Turn
 
 log = logging.getLogger("yuanbot.assistant")
 
@@ -54,8 +59,10 @@ class RetrievalAssistant:
         self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         clauses = ClauseIndex(corpus)
         names = LicenceNames(licences) if licences is not None else None
-        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses,
+        self.faq_bank = FaqBank(corpus, self.sentence_vectors)
+        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses, self.faq_bank,
                                        FaqMatcher(corpus, self.sentence_vectors), NamedClauses(clauses, names))
+        self.suggester = Suggester(self.faq_bank)
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
         self.facts = LicenceFactAnswers(licence_facts or LicenceFacts(FactsFile()), licences, clauses, names) \
             if licences is not None else None
@@ -79,8 +86,9 @@ class RetrievalAssistant:
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
         text, lang, history = self._begin(question)
+        picked, lang = self._picked(question, text, history, lang)
         with self._slots:
-            standalone = self._standalone(text, history, lang)
+            standalone = picked or self._standalone(text, history, lang)
             query = standalone or text
             answer = self._licence(query, lang)
             if answer is None:
@@ -90,18 +98,21 @@ class RetrievalAssistant:
         return self._finish(question, text, standalone, answer, lang, started)
 
     def stream(self, question: Question) -> Iterator[str | Answer]:
-        """`ask`, with an LLM answer's text yielded as it is produced; the last item is the Answer.
+        """`ask`, with an LLM answer yielded sentence by sentence as it is produced; the last item is the Answer.
 
-        The Answer is authoritative: when the streamed LLM text fails (endpoint error or citation check),
-        it is the extractive answer and the caller replaces what it showed. Without an LLM, and for
-        licence, document, refusal and extractive-only answers, the whole text comes as one piece.
-        Nothing is yielded while the CPU slot is held, so a client that goes away never keeps it.
+        Each sentence is checked (cites a passage it agrees with, quotes only links from it) before it is
+        yielded, so no unchecked text reaches the client. The Answer is authoritative: when the LLM fails
+        (endpoint error, a sentence or the whole answer failing the check), it is the extractive answer and
+        the caller replaces the checked sentences it showed. Without an LLM, and for licence, document,
+        refusal and extractive-only answers, the whole text comes as one piece. Nothing is yielded while
+        the CPU slot is held, so a client that goes away never keeps it.
         """
         started = time.perf_counter()
         text, lang, history = self._begin(question)
+        picked, lang = self._picked(question, text, history, lang)
         retrieval = None
         with self._slots:
-            standalone = self._standalone(text, history, lang)
+            standalone = picked or self._standalone(text, history, lang)
             query = standalone or text
             answer = self._licence(query, lang)
             if answer is None:
@@ -115,20 +126,37 @@ class RetrievalAssistant:
         if lead:
             yield lead
         hits = retrieval.hits[: self.top_k]
-        passages = [h.passage for h in hits]
-        parts: list[str] = []
         try:
-            for piece in self.generator.stream_answer(query, passages, lang):
-                parts.append(piece)
-                yield piece
-            body = "".join(parts).strip()
-            reason = check_citations(body, passages)
-            if reason:
-                raise GenerationError(f"LLM answer rejected: {reason}")
+            body = yield from self._checked_sentences(query, [h.passage for h in hits], lang)
             answer = self.composer.generated(body, hits, lang)
         except GenerationError as exc:
             log.info("llm fallback to extractive", extra={"reason": str(exc)})
         yield self._finish(question, text, standalone, answer, lang, started, streamed=True)
+
+    def _checked_sentences(self, query: str, passages: list[Passage], lang: str) -> Gen[str, None, str]:
+        """Yield the LLM's sentences one by one, each only after it passed the check; return the whole text.
+        GenerationError as soon as a sentence (or, at the end, the whole answer) fails."""
+        assert self.generator is not None
+        check, splitter, shown = CitationCheck(passages), SentenceSplitter(), []
+
+        def checked(sentence: str) -> str:
+            reason = check.text(sentence)
+            if reason:
+                raise GenerationError(f"LLM answer rejected: {reason}")
+            shown.append(sentence)
+            return sentence
+
+        for piece in self.generator.stream_answer(query, passages, lang):
+            for sentence in splitter.feed(piece):
+                yield checked(sentence)
+        rest = splitter.rest()
+        if rest:
+            yield checked(rest)
+        body = "".join(shown).strip()
+        reason = check.answer(body)
+        if reason:
+            raise GenerationError(f"LLM answer rejected: {reason}")
+        return body
 
     # --- steps ---------------------------------------------------------------------------------
     def _begin(self, question: Question) -> tuple[str, str, list[Turn]]:
@@ -151,6 +179,14 @@ class RetrievalAssistant:
                                "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
         return answer
 
+    @staticmethod
+    def _picked(question: Question, text: str, history: list[Turn], lang: str) -> tuple[str | None, str]:
+        """The suggestion a reply such as "1" picks (answered in that question's language), or None."""
+        picked = chosen_suggestion(text, history)
+        if picked is None or question.lang:
+            return picked, lang
+        return picked, question_language(picked)
+
     def _standalone(self, text: str, history: list[Turn], lang: str) -> str | None:
         """A follow-up rewritten into a question that stands alone (None when it already does)."""
         if not history or self.conversation is None:
@@ -162,6 +198,11 @@ class RetrievalAssistant:
             except GenerationError as exc:
                 log.info("llm condense failed; using the rule-based rewrite", extra={"reason": str(exc)})
         return rewritten
+
+    def _answerable(self, question: str) -> bool:
+        """A suggestion must not be a question the licence route turns down (e.g. "GPL" without a version)."""
+        routed = self._licence(question, question_language(question))
+        return routed is None or routed.status == "answered"
 
     def _licence(self, text: str, lang: str) -> Answer | None:
         """A whole-SBOM request goes to the audit; a pair question to the rule engine; a question about
@@ -182,7 +223,7 @@ class RetrievalAssistant:
         if not retrieval.hits or not retrieval.relevance.passes or retrieval.other_places:
             log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
                                        "other_places": sorted(retrieval.other_places)})
-            return self.composer.refusal(lang), None
+            return self.suggester.offer(retrieval, lang, self._answerable) or self.composer.refusal(lang), None
         answer = self.composer.faq(retrieval, lang) or self.composer.quoted(text, retrieval, lang)
         return answer, retrieval if answer.status == "answered" else None
 

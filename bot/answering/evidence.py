@@ -1,10 +1,11 @@
 """What the knowledge base offers for one question: the ranked passages and how relevant they really are.
 
-Hybrid search ranks passages. A clause the question names ("GPL-3.0 第7条", "MPL 3.3") comes first, then
-the clause of a FAQ entry that asks the same thing; any other FAQ entry brings the clause it rests on
-right before it. The relevance gate then judges the top passages on two cheap signals (embedding
-similarity and the share of the question's weighted vocabulary they contain), and on places: a question
-about another city's policy is not answered with Nanjing's.
+Pinyin typos are corrected first ("生太" -> "生态"); hybrid search then ranks passages, with the question's
+everyday words mapped to the documents' terms. A clause the question names ("GPL-3.0 第7条", "MPL 3.3")
+comes first, then the clause of a FAQ entry that asks the same thing; any other FAQ entry brings the clause
+it rests on right before it; variants of one text give way to the best of them. The signals of the
+relevance gate (gate.py) are measured here, and places: a question about another city's policy is not
+answered with Nanjing's.
 """
 
 from __future__ import annotations
@@ -14,18 +15,29 @@ from dataclasses import dataclass
 
 from bot.answering.clauses import ClauseIndex
 from bot.answering.extractive import QueryGroups, weighted_overlap
+from bot.answering.faq_bank import FaqBank
 from bot.answering.faq_match import FaqMatcher
-from bot.answering.gate import Relevance
+from bot.answering.gate import Relevance, names_the_domain
 from bot.answering.named_clauses import NamedClauses
 from bot.ports import Corpus, Embedder, Searcher
-from bot.retrieval.glossary import SCOPE_WORDS, other_places, query_groups
+from bot.retrieval.glossary import (
+    SCOPE_WORDS,
+    expanded_question,
+    other_places,
+    query_groups,
+    search_terms,
+    vocabulary,
+)
 from bot.retrieval.ranking import boost_about_licences, collapse_variants, licence_family
-from bot.retrieval.tokenize import tokenize
+from bot.retrieval.tokenize import is_dictionary_word, tokenize
+from bot.retrieval.typos import TypoCorrector
 from bot.text import is_cjk_char, question_language
 from bot.types import Hit, Passage
 
 TOP_FOR_GATE = 3
+COVERAGE_HITS = 5  # the passages an extractive answer quotes from: one of them must cover the question
 RESULT_HITS = 10
+DOMAIN_KINDS = ("policy", "faq")
 
 
 @dataclass
@@ -35,6 +47,7 @@ class Retrieval:
     vector: list[float]
     relevance: Relevance
     other_places: set[str]
+    text: str = ""  # the question as searched (pinyin typos corrected)
     faq: Hit | None = None  # the FAQ entry that asks the same thing, if any
     faq_clauses: list[Passage] | None = None  # the passages it rests on, in the question's language first
     named: list[Passage] | None = None  # the clauses the question names ("GPL-3.0 第7条"): the answer quotes them
@@ -42,46 +55,52 @@ class Retrieval:
 
 class EvidenceFinder:
     def __init__(self, corpus: Corpus, searcher: Searcher, embedder: Embedder, clauses: ClauseIndex,
-                 faqs: FaqMatcher, named: NamedClauses) -> None:
+                 faq_bank: FaqBank, faqs: FaqMatcher, named: NamedClauses) -> None:
         self.corpus = corpus
         self.searcher = searcher
         self.embedder = embedder
         self.clauses = clauses
+        self.faq_bank = faq_bank
         self.faqs = faqs
         self.named = named
+        self.typos = TypoCorrector(corpus)
+        self.domain = DomainWords(corpus)
 
     def retrieve(self, text: str) -> Retrieval:
-        vector = self.embedder.embed_query(text)
+        text = self.typos.correct(text).text
+        vector = self.embedder.embed_query(expanded_question(text))
         lang = question_language(text)
         groups = query_groups(text)
-        terms = list(dict.fromkeys(t for token, equivalents in groups for t in [token, *sorted(equivalents)]))
-        named = self.named.licences_named(text)
-        found = self.faqs.prefer_language(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms), lang)
-        found = boost_about_licences(found, {licence_family(spdx) for spdx in named})
+        terms = search_terms(groups)
         judged = judged_groups(groups) or groups
         about = clause_relevance(judged, self.corpus.idf)
+        licences = self.named.licences_named(text)
+        found = self.faqs.prefer_language(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms), lang)
+        found = boost_about_licences(found, {licence_family(spdx) for spdx in licences})
         faq = self.faqs.best(found, vector, judged_groups(groups), lang)
         faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang, rank=about) \
             if faq else []
+        named = self.named.passages(text, lang, licences)
         lead = found[0].score if found else 0.0
-        named_clauses = self.named.passages(text, lang, named)
-        first = [Hit(passage=p, score=lead) for p in named_clauses]
+        first = [Hit(passage=p, score=lead) for p in named]
         first += [Hit(passage=p, score=faq.score, dense_score=faq.dense_score) for p in faq_clauses] if faq else []
-        hits = self._with_faq_clauses(first + found, lang, about)
-        kept, variants = collapse_variants(hits)
+        kept, variants = collapse_variants(self._with_faq_clauses(first + found, lang, about))
         hits = kept + variants
         top = hits[:TOP_FOR_GATE]
+        covering = hits[:COVERAGE_HITS]
         missing = [h for h in top if h.dense_score is None]
         if missing:  # ranked high by words alone, or brought in as a clause: measure their meaning too
             measured = self.corpus.similarities([h.passage.id for h in missing], vector)
             for hit in missing:
                 hit.dense_score = measured.get(hit.passage.id)
         dense = max((h.dense_score or 0.0 for h in top), default=0.0)
-        top_tokens = [passage_tokens(h.passage) for h in top]
+        top_tokens = [passage_tokens(h.passage) for h in covering]
         coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
+        relevance = Relevance(dense, coverage, faq=self.faq_bank.best_similarity(vector),
+                              anchor=names_the_domain(text), alien=self.domain.alien_share(judged_groups(groups)))
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
-        return Retrieval(hits, groups, vector, Relevance(dense, coverage), places, faq, faq_clauses, named_clauses)
+        return Retrieval(hits, groups, vector, relevance, places, text, faq, faq_clauses, named)
 
     def _with_faq_clauses(self, hits: list[Hit], lang: str, about: Callable[[Passage], float]) -> list[Hit]:
         """A FAQ entry stands for the clause it rests on: put that clause right before it."""
@@ -102,8 +121,54 @@ def clause_relevance(groups: QueryGroups, idf: Callable[[str], float]) -> Callab
 
 
 def judged_groups(groups: QueryGroups) -> QueryGroups:
-    """The words relevance is judged on: not the city's own name, not single characters."""
-    return [g for g in groups if g[0] not in SCOPE_WORDS and not is_cjk_char(g[0])]
+    """The words relevance is judged on: not the city's own name, not colloquial fillers, not single characters."""
+    fillers = vocabulary().fillers
+    return [g for g in groups if g[0] not in SCOPE_WORDS and g[0] not in fillers and not is_cjk_char(g[0])]
+
+
+class DomainWords:
+    """The words of the policy and FAQ texts: a question whose weighted words fall outside them is about
+    something else (公租房, 低保, 驾照), however many other words it shares. Rebuilt when the corpus changes."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._built: tuple[str, frozenset[str]] | None = None
+
+    def alien_share(self, groups: QueryGroups) -> float:
+        """The IDF-weighted share of words that neither the domain texts nor their equivalents contain.
+
+        English words count as alien only when no document uses them at all: the policy is in Chinese and the
+        glossary maps only the domain's words, so "recruit" or "abroad" say nothing about the subject. Chinese
+        words count only when they are words of the language (jieba's dictionary), not pieces that its HMM
+        guessed from colloquial or mistyped text (拉点, 人帮, 品酷).
+        """
+        words = self.words()
+        total = sum(self.corpus.idf(token) for token, _ in groups)
+        if total <= 0:
+            return 0.0
+        return sum(self.corpus.idf(token) for token, terms in groups if self._alien(token, terms, words)) / total
+
+    def _alien(self, token: str, terms: frozenset[str], words: frozenset[str]) -> bool:
+        if terms & words:
+            return False
+        if token.isascii():
+            return self.corpus.idf(token) >= self._unseen()
+        composed = any(token[:i] in words and token[i:] in words for i in range(2, len(token) - 1))
+        return is_dictionary_word(token) and not composed  # 适配测试 = 适配 + 测试: the documents' words
+
+    def _unseen(self) -> float:
+        return self.corpus.idf("\u0000")  # the weight of a word no document has
+
+    def words(self) -> frozenset[str]:
+        generation = self.corpus.generation
+        built = self._built
+        if built is None or built[0] != generation:
+            words: set[str] = set()
+            for passage in self.corpus.passages():
+                if passage.kind in DOMAIN_KINDS:
+                    words |= passage_tokens(passage)
+            built = self._built = (generation, frozenset(words))
+        return built[1]
 
 
 def passage_tokens(passage: Passage) -> set[str]:

@@ -43,7 +43,9 @@ class LicenceAnswers:
         if lines:  # the inbound licence's duties, each cited with the clause that imposes it
             head = "**条款依据（被使用的许可证）**" if lang == "zh" else "**The clauses (licence of the code used)**"
             body = _before_disclaimer(body, "\n".join([head, *lines]))
-        sources += [s for s in self._text_sources(check.inbound, check.outbound) if s.id not in {x.id for x in sources}]
+        # a family ("LGPL") is checked per version: those versions' texts are what to read
+        named = [check.inbound, check.outbound, *(e for v in check.versions for e in (v.inbound, v.outbound))]
+        sources += [s for s in self._text_sources(*named) if s.id not in {x.id for x in sources}]
         return Answer(answer=body, status="answered", license_check=check, sources=sources)
 
     def _clauses(self, inbound: str, lang: str) -> tuple[list[str], list[Source]]:
