@@ -28,7 +28,13 @@ from bot.retrieval.glossary import (
     search_terms,
     vocabulary,
 )
-from bot.retrieval.ranking import boost_about_licences, collapse_variants, licence_family
+from bot.retrieval.ranking import (
+    boost_about_licences,
+    boost_about_standards,
+    collapse_variants,
+    licence_family,
+    names_a_standard,
+)
 from bot.retrieval.tokenize import is_dictionary_word, tokenize
 from bot.retrieval.typos import TypoCorrector
 from bot.text import is_cjk_char, question_language
@@ -77,6 +83,8 @@ class EvidenceFinder:
         licences = self.named.licences_named(text)
         found = self.faqs.prefer_language(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms), lang)
         found = boost_about_licences(found, {licence_family(spdx) for spdx in licences})
+        if names_a_standard(text):
+            found = boost_about_standards(found)
         faq = self.faqs.best(found, vector, judged_groups(groups), lang)
         faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang, rank=about) \
             if faq else []

@@ -67,11 +67,12 @@ class LicenceFactAnswers:
         """SPDX ids the text names, in order; a bare family name ("GPL") read as its facts' default."""
         found = self.names.ids(text)
         families: dict[str, str] = {}
-        for match_word in family_words(text):
-            target = self.facts.family(match_word)
+        named_families = self.names.families(text) or [(text.upper().find(w), w) for w in family_words(text)]
+        for position, word in named_families:
+            target = self.facts.family(word)
             if target and target not in {spdx for _, spdx in found}:
-                families[match_word] = target
-                found.append((text.upper().find(match_word), target))
+                families[word] = target
+                found.append((position, target))
         found.sort(key=lambda item: item[0])
         return list(dict.fromkeys(spdx for _, spdx in found)), families
 

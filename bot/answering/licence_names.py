@@ -44,9 +44,16 @@ class LicenceNames:
         return found
 
     def ids(self, text: str) -> list[tuple[int, str]]:
-        """(position, SPDX id) of each single licence named, in order ("proprietary" is not a licence)."""
+        """(position, SPDX id) of each single licence named, in order ("proprietary" is not a licence; a family
+        named without a version, "GPL", is in `families`)."""
         out = []
         for mention in self.mentions(text):
+            if mention.family:
+                continue
             out.extend((mention.start, part.strip()) for part in _OPERATORS.split(mention.expression)
                        if part.strip() and part.strip() != PROPRIETARY)
         return out
+
+    def families(self, text: str) -> list[tuple[int, str]]:
+        """(position, family name) of each licence family named without a version ("GPL", "LGPL")."""
+        return [(m.start, m.expression) for m in self.mentions(text) if m.family]

@@ -75,6 +75,32 @@ def boost_about_licences(hits: list[Hit], families: set[str]) -> list[Hit]:
     return sorted(hits, key=lambda h: -h.score)
 
 
+_SPDX_LIKE = re.compile(r"[A-Za-z0-9.+-]+")  # a licence id; a standard's alias has spaces or a slash
+STANDARD_NAMES = re.compile(r"OpenChain|ISO/?IEC|\b(?:5230|18974)\b|\bSPDX\b|\bREUSE\b", re.IGNORECASE)
+
+
+def names_a_standard(question: str) -> bool:
+    """OpenChain / ISO/IEC 5230 / 18974 / SPDX / REUSE: a question about the compliance standards."""
+    return bool(STANDARD_NAMES.search(question))
+
+
+def about_a_standard(passage: Passage) -> bool:
+    """A standard's text, or a FAQ entry resting on one (not on a licence or the policy)."""
+    if passage.kind == "standard":
+        return True
+    source = passage.extra.get("faq_source")
+    return bool(source) and any(not ref.titled and not _SPDX_LIKE.fullmatch(ref.target)
+                                for ref in parse_source(source))
+
+
+def boost_about_standards(hits: list[Hit]) -> list[Hit]:
+    """Passages about the standards go before the policy's when a question names a standard (stable)."""
+    for hit in hits:
+        if about_a_standard(hit.passage):
+            hit.score += ABOUT_NAMED_LICENCE_BOOST
+    return sorted(hits, key=lambda h: -h.score)
+
+
 def collapse_variants(hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
     """(hits of each family's best-ranked current document, in order; the other variants' hits)."""
     chosen: dict[str, str] = {}

@@ -89,3 +89,19 @@ def test_a_named_clause_is_lifted_for_the_named_licence_only():
     assert hits[3].score == 0.02  # Apache's §7 is not the clause asked about
     boost_named_clauses("OpenChain 3.6.2 有效期", hits)
     assert hits[4].score > 0.03
+
+
+def test_a_question_naming_a_standard_prefers_the_standards():
+    from bot.retrieval.ranking import about_a_standard, boost_about_standards, names_a_standard
+
+    assert names_a_standard("OpenChain 规范要求合规计划的有效期至少多久？") and names_a_standard("REUSE.toml 和 DEP5")
+    assert not names_a_standard("开源人才有什么住房补贴？")
+    policy = Hit(passage=Passage(id="p", text="制定开源治理制度和管理规范", doc_id="policy/plan.md", title="计划",
+                                 kind="policy"), score=0.04)
+    iso = standard("iso.md", "3.6.2 有效期", 0.03)
+    iso_faq = faq("ISO/IEC 5230:2020 §3.6.2", 0.025)
+    licence_faq = faq("MIT", 0.026)
+    assert about_a_standard(iso.passage) and about_a_standard(iso_faq.passage)
+    assert not about_a_standard(licence_faq.passage) and not about_a_standard(policy.passage)
+    ranked = boost_about_standards([policy, iso, licence_faq, iso_faq])
+    assert [h.passage.id for h in ranked][:2] == [iso.passage.id, iso_faq.passage.id]
