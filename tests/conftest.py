@@ -204,9 +204,11 @@ def chroma_server(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def small_kb(tmp_path_factory, embeddings):
-    """A built index over the action plan, a licence text, the standards' checklist and a FAQ file (per module)."""
+    """A built index over the action plan, two licence texts, the standards' checklist and the bundled FAQ.
+
+    Built once per test session (read-only for the tests: they ask, they never ingest into it)."""
     from bot.retrieval.hybrid import HybridSearcher
     from bot.retrieval.knowledge import KnowledgeBase
 
@@ -237,7 +239,7 @@ LICENCE_KB_FILES = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def licence_kb(tmp_path_factory, embeddings):
     """An index over licence texts (with -or-later and deprecated variants), OpenChain in three versions, the
     policy and the bundled FAQ: clause retrieval, licence facts and comparisons over real chunks."""
@@ -257,7 +259,7 @@ def licence_kb(tmp_path_factory, embeddings):
     return {"index": index, "knowledge": knowledge, "searcher": HybridSearcher(knowledge, candidates=50, sparse_weight=1.5)}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def licence_assistant(licence_kb, licences):
     from bot.answering.assistant import RetrievalAssistant
     from bot.answering.licence_facts_data import LicenceFacts
@@ -268,7 +270,7 @@ def licence_assistant(licence_kb, licences):
                               licence_facts=LicenceFacts.load(licence_facts_file()))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def assistant(small_kb, licences):
     from bot.answering.assistant import RetrievalAssistant
     from bot.answering.licence_facts_data import LicenceFacts
