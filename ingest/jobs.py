@@ -125,16 +125,19 @@ class IngestJobs:
         except BaseException:
             lease.release()
             raise
+        snapshot = job.model_copy(deep=True)  # the thread goes on changing `job`
         thread = threading.Thread(target=self._run, args=(job, apply, lease), name=f"yuanbot-job-{job.id}",
                                   daemon=True)
         self.threads[job.id] = thread
         thread.start()
-        return job
+        return snapshot
 
     def run(self, kind: str, label: str, actor: str, apply: Callable[[], Change]) -> JobState:
         """The same, in the calling thread (the admin API's runner and `yuanbot` commands)."""
         job = self.start(kind, label, actor, apply)
-        self.threads[job.id].join()
+        thread = self.threads.get(job.id)
+        if thread is not None:  # None: it has already finished
+            thread.join()
         return self.get(job.id) or job
 
     def _run(self, job: JobState, apply: Callable[[], Change], lease: Lease) -> None:

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from adapters.console.common import ConsoleContext, problem
-from bot.api.upload import MULTIPART_OVERHEAD, read_uploads
+from bot.api.upload import read_uploads
 from bot.errors import EditRejected
 from ingest.changes import Upload
 from ingest.jobs import JobState
@@ -48,6 +48,10 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
     settings = services.settings
     router = APIRouter(prefix="/admin/api", include_in_schema=False)
     max_bytes = settings.admin.max_upload_bytes
+    # read_uploads enforces YUANBOT_ADMIN_MAX_UPLOAD_BYTES itself (declared or streamed, 413 in Chinese and
+    # English); the route's own cap only lifts the app-wide 64 KB one, and must stay out of its way: Starlette
+    # turns every response to a request declaring more than the route's cap into a bare "Content Too Large"
+    body_cap = 2**40
 
     @router.get("/documents")
     async def documents(request: Request) -> JSONResponse:
@@ -60,7 +64,7 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
             "max_upload_files": settings.admin.max_upload_files,
             "job": latest.model_dump() if latest else None})
 
-    @router.post("/documents", max_body_size=max_bytes + MULTIPART_OVERHEAD)
+    @router.post("/documents", max_body_size=body_cap)
     async def upload(request: Request) -> JSONResponse:
         staff = await ctx.caller(request)
         form = await read_uploads(request, max_bytes, settings.admin.max_upload_files)
@@ -72,7 +76,7 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
             lambda: services.editor.upload(folder, uploads), precheck=lambda: services.editor.folder(folder),
             detail={"folder": folder, "files": [u.name for u in uploads], "bytes": sum(len(u.data) for u in uploads)})
 
-    @router.post("/documents/replace", max_body_size=max_bytes + MULTIPART_OVERHEAD)
+    @router.post("/documents/replace", max_body_size=body_cap)
     async def replace(request: Request) -> JSONResponse:
         staff = await ctx.caller(request)
         form = await read_uploads(request, max_bytes, 1)
