@@ -269,3 +269,7 @@ app.command(name="report", help="What people asked that the knowledge base could
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m bot.cli …`
+    main()

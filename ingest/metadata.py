@@ -61,6 +61,13 @@ class DocumentFields(BaseModel):
             raise ValueError("must be one line of text")
         return text or None
 
+    @field_validator("title", mode="before")
+    @classmethod
+    def _required(cls, value: Any) -> Any:
+        if value is None or not str(value).strip():
+            raise ValueError("the title is required")
+        return value
+
     @field_validator(*DATE_FIELDS, mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:

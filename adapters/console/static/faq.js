@@ -191,12 +191,12 @@
     setBusy(true);
     YB.watchJob(job, function (final) {
       setBusy(false);
-      if (final.state === "failed") { YB.say(status, final.error, "error"); }
-      else { YB.say(status, "已保存并同步，现在就能问到 / saved and synced: answerable now", "ok"); }
       load(state.file ? state.file.file : null).then(function () {
-        if (select === null) { newEntry(); return; }
         var stored = state.file && state.file.entries.filter(function (s) { return s.index === select; })[0];
-        if (stored) edit(stored);
+        if (select === null || !stored) newEntry(); else edit(stored);
+        if (final.state === "failed") YB.say(status, final.error, "error");
+        else YB.say(status, (select === null ? "已删除并同步 / deleted and synced"
+          : "已保存并同步，现在就能问到 / saved and synced: answerable now"), "ok");
       });
     });
   }
