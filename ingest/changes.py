@@ -109,7 +109,14 @@ class KnowledgeEditor:
         if not expected or document_version(path) != expected:
             raise StaleEdit(f"{doc_id} 在您打开表单后被他人修改，请刷新后再操作 / {doc_id} was changed by someone "
                             "else after you opened the form; reload and try again")
+        self.ensure_writable(path.parent)
         return path
+
+    def ensure_writable(self, folder: Path) -> None:
+        """EditRejected when the console cannot write there (e.g. the knowledge bundled inside a package)."""
+        if not os.access(folder, os.W_OK):
+            raise EditRejected(f"知识库文件夹不可写：{folder}；请将 YUANBOT_KNOWLEDGE_DIR 设为一个可写的文件夹 / the knowledge "
+                               f"folder {folder} is not writable; set YUANBOT_KNOWLEDGE_DIR to a writable folder")
 
     def folder(self, relative: str) -> Path:
         if relative not in self.catalog.folders():
@@ -120,6 +127,7 @@ class KnowledgeEditor:
     def upload(self, folder: str, uploads: list[Upload]) -> Change:
         """New files into `folder`; each is refused on its own (bad content, name taken) or written."""
         target_dir = self.folder(folder)
+        self.ensure_writable(target_dir)
         change = Change()
         for upload in uploads:
             try:
@@ -145,6 +153,7 @@ class KnowledgeEditor:
     def replace(self, doc_id: str, expected_version: str, upload: Upload) -> Change:
         """A new version of a file; in another format it takes the new extension (and its `_meta.yaml` entry)."""
         path = self.check_version(doc_id, expected_version)
+        self.ensure_writable(path.parent)
         name = safe_name(upload.name)
         new_path = path.with_suffix(Path(name).suffix.lower()) if Path(name).suffix.lower() != path.suffix.lower() \
             else path
@@ -178,6 +187,7 @@ class KnowledgeEditor:
 
     def delete(self, doc_id: str, expected_version: str) -> Change:
         path = self.check_version(doc_id, expected_version)
+        self.ensure_writable(path.parent)
         path.unlink()
         metadata.remove_folder_entry(path)
         return Change(paths=[path])
@@ -185,6 +195,7 @@ class KnowledgeEditor:
     def edit_metadata(self, doc_id: str, expected_version: str, fields: metadata.DocumentFields,
                       shown_title: str) -> Change:
         path = self.check_version(doc_id, expected_version)
+        self.ensure_writable(path.parent)
         metadata.write_fields(path, fields, shown_title)
         return Change(paths=[path])
 
@@ -196,16 +207,19 @@ class KnowledgeEditor:
 
     def check_faq_version(self, file: str, index: int | None, version: str | None) -> None:
         path = self.faq_path(file)
+        self.ensure_writable(path.parent)
         if index is not None:
             faq_files.check_entry_version(path, index, version)
 
     def save_faq(self, file: str, entry: faq_files.FaqEntry, index: int | None, version: str | None) -> Change:
         path = self.faq_path(file)
+        self.ensure_writable(path.parent)
         faq_files.save_entry(path, entry, index, version)
         return Change(paths=[path])
 
     def delete_faq(self, file: str, index: int, version: str) -> Change:
         path = self.faq_path(file)
+        self.ensure_writable(path.parent)
         faq_files.delete_entry(path, index, version)
         return Change(paths=[path])
 

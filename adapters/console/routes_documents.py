@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import AsyncIterator
 
@@ -62,6 +63,7 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
             "documents": [r.model_dump() for r in rows], "folders": services.catalog.folders(),
             "suffixes": sorted(SUFFIXES), "max_upload_bytes": max_bytes,
             "max_upload_files": settings.admin.max_upload_files,
+            "writable": os.access(services.knowledge_dir, os.W_OK), "knowledge_dir": str(services.knowledge_dir),
             "job": latest.model_dump() if latest else None})
 
     @router.post("/documents", max_body_size=body_cap)
@@ -73,7 +75,8 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
         names = ", ".join(u.name for u in uploads)
         return await ctx.start_job(
             staff, "upload", f"{folder}/: {names}", f"上传 {len(uploads)} 个文件 / upload {len(uploads)} file(s)",
-            lambda: services.editor.upload(folder, uploads), precheck=lambda: services.editor.folder(folder),
+            lambda: services.editor.upload(folder, uploads),
+            precheck=lambda: services.editor.ensure_writable(services.editor.folder(folder)),
             detail={"folder": folder, "files": [u.name for u in uploads], "bytes": sum(len(u.data) for u in uploads)})
 
     @router.post("/documents/replace", max_body_size=body_cap)

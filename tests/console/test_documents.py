@@ -292,3 +292,19 @@ def test_unknown_folder_and_path_tricks_are_refused(staff, console) -> None:
         assert job["result"]["failed"][0]["reason"].startswith("导入会跳过这个文件名")
     response = staff.get("/admin/api/documents/metadata", params={"doc_id": "../../etc/passwd"})
     assert response.status_code == 404
+
+
+def test_a_read_only_knowledge_folder_is_refused_clearly(staff, console, monkeypatch) -> None:
+    """E.g. the knowledge bundled inside an installed package: the console says where to point it instead."""
+    import ingest.changes
+
+    root = console[0].knowledge_dir
+    monkeypatch.setattr(ingest.changes.os, "access", lambda path, mode: not str(path).startswith(str(root)))
+    response = staff.post("/admin/api/documents", data={"folder": "policy"},
+                          files=[("files", ("ro.md", "# 只读\n\n内容。".encode()))])
+    assert response.status_code == 422
+    assert "set YUANBOT_KNOWLEDGE_DIR to a writable folder" in response.json()["message"]
+    listed = row(staff, PLAN_ID)
+    response = staff.post("/admin/api/documents/delete", json={"doc_id": PLAN_ID, "version": listed["version"]})
+    assert response.status_code == 422 and (root / PLAN_ID).exists()
+    assert not (root / "policy" / "ro.md").exists()

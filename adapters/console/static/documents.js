@@ -32,6 +32,10 @@
     return YB.api("api/documents").then(function (data) {
       state.docs = data.documents;
       fillFolders(data.folders);
+      if (!data.writable) {
+        YB.say(status, "知识库文件夹不可写，只能查看：" + data.knowledge_dir + "。请将 YUANBOT_KNOWLEDGE_DIR 设为一个可写的文件夹。" +
+          " / The knowledge folder is read-only here; set YUANBOT_KNOWLEDGE_DIR to a writable folder.", "error");
+      }
       render();
       if (data.job && data.job.state === "running" && !state.busy) follow(data.job);
     }).catch(function (err) { YB.say(status, err.message, "error"); });

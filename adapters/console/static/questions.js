@@ -1,4 +1,5 @@
 /* What people ask: the staff report as cards, four ECharts charts and the FAQ to-do lists.
+ * Words, not emoji: an offline office PC may have no emoji font.
  * Charts draw on canvas with plain-text tooltips (renderMode "richText"), so citizens' questions shown in
  * them are never parsed as HTML.
  */
@@ -62,8 +63,8 @@
     option.yAxis = { type: "value", minInterval: 1 };
     option.color = ["#2e7d32", "#c62828"];
     option.series = [
-      { name: "👍 up", type: "line", smooth: true, symbolSize: 7, data: report.trend.map(function (d) { return d.up; }) },
-      { name: "👎 down", type: "line", smooth: true, symbolSize: 7, data: report.trend.map(function (d) { return d.down; }) }
+      { name: "赞 up", type: "line", symbolSize: 7, data: report.trend.map(function (d) { return d.up; }) },
+      { name: "踩 down", type: "line", symbolSize: 7, data: report.trend.map(function (d) { return d.down; }) }
     ];
     chart("chart-feedback").setOption(option, true);
   }
@@ -114,7 +115,7 @@
     drawFeedback(report);
     drawTopics(report);
     groupsList($("unanswered"), report.unanswered, "这段时间没有未回答的问题 / nothing unanswered in this period");
-    groupsList($("downvoted"), report.downvoted, "这段时间没有 👎 / no down-votes in this period");
+    groupsList($("downvoted"), report.downvoted, "这段时间没有“踩” / no down-votes in this period");
   }
 
   function load() {
