@@ -19,7 +19,7 @@ from rich.table import Table
 from adapters.telegram.cli import build_telegram_cli
 from bot.errors import IngestBusy, KnowledgeError, YuanbotError
 from bot.licenses.audit_cli import register_audit_command
-from bot.licenses.cli import license_app
+from bot.licenses.cli import build_license_cli
 from bot.logging_setup import configure_logging
 from bot.report_cli import report
 from bot.resources import license_texts_dir
@@ -261,6 +261,7 @@ def _telegram_services(settings: Settings):
     return build_services(settings)
 
 
+license_app = build_license_cli(_licence_advisor)
 register_audit_command(license_app, _licence_advisor, license_texts_dir)
 app.add_typer(license_app, name="license", help="Licence compatibility and licence facts.")
 app.add_typer(build_telegram_cli(services_factory=_telegram_services), name="telegram")

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.questionlog import QuestionGroup, QuestionLog, Report, parse_since
+from bot.settings import Settings
 
 
 def _pct(value: float | None) -> str:
@@ -78,8 +79,6 @@ def report(
         err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(2) from None
     if data_dir is None:
-        from bot.settings import Settings
-
         data_dir = Settings().data_dir
     question_log = QuestionLog(data_dir)
     try:

@@ -79,6 +79,12 @@ class LicenseCheck(BaseModel):
     sources: list[LicenseReference] = Field(default_factory=list)
     explanation_en: str | None = None
     notes: list[str] = Field(default_factory=list)
+    family: str | None = Field(
+        default=None, description="The licence family named without a version (e.g. 'LGPL'), when one side names one."
+    )
+    versions: list[LicenseCheck] = Field(
+        default_factory=list, description="For a family: one check per common version, in the family's order."
+    )
 
 
 class LicenseInfo(BaseModel):
@@ -88,6 +94,7 @@ class LicenseInfo(BaseModel):
     name: str
     spdx_id: str | None = None
     category: str
+    category_sources: list[LicenseReference] = Field(default_factory=list)
     osi_approved: bool = False
     fsf_libre: bool = False
     deprecated: bool = False
@@ -124,11 +131,15 @@ class LicenseQuery:
 
 @dataclass(frozen=True)
 class LicenseMention:
-    """A licence named in a text: where, and its canonical SPDX expression (or "proprietary")."""
+    """A licence named in a text: where, and its canonical SPDX expression (or "proprietary").
+
+    `family` is True when the text names a licence family without a version ("LGPL", "GPL v2"):
+    `expression` is then the family's name, which `check` and `parse_question` accept as it is."""
 
     start: int
     end: int
     expression: str
+    family: bool = False
 
 
 class Answer(BaseModel):

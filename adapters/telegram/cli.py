@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from adapters.telegram.application import ALLOWED_UPDATES, build_application, file_url_for
 from bot.errors import ConfigError
+from bot.logging_setup import configure_logging
 from bot.ports import Assistant, FeedbackRecorder, KeyValueStore
 from bot.services import Services
 from bot.settings import Settings, secret_value
@@ -108,8 +109,6 @@ def build_telegram_cli(
         if ctx.invoked_subcommand is not None:
             return
         settings = _settings(ctx)
-        from bot.logging_setup import configure_logging
-
         configure_logging(settings.log_level, settings.log_json)
         if not settings.telegram.token:  # before loading the knowledge base
             typer.echo("error: YUANBOT_TELEGRAM_TOKEN is not set (create a bot with @BotFather)", err=True)

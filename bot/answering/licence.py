@@ -32,8 +32,10 @@ class LicenceAnswers:
             check = self.advisor.check(query.inbound, query.outbound, query.use)
         except LicenseError as exc:
             return self._cannot_check(exc, lang)
+        # a family ("LGPL") is checked per version: those versions' texts are what to read
+        named = [check.inbound, check.outbound, *(e for v in check.versions for e in (v.inbound, v.outbound))]
         return Answer(answer=render_license_answer(check, lang), status="answered", license_check=check,
-                      sources=self._text_sources(check.inbound, check.outbound))
+                      sources=self._text_sources(*named))
 
     @staticmethod
     def _cannot_check(exc: LicenseError, lang: str) -> Answer:

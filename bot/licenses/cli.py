@@ -1,49 +1,27 @@
-"""`yuanbot license ...`: check compatibility, show a licence, identify a LICENSE file."""
+"""`yuanbot license ...`: check compatibility, show a licence, identify a LICENSE file.
+
+`build_license_cli(make_advisor)` returns the typer sub-app; the composition root passes a factory
+that builds (or returns) the shared `LicenseAdvisor`, so this module never knows where data lives.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bot.errors import LicenseError
-
-license_app = typer.Typer(help="许可证兼容性检查 / licence compatibility checks", no_args_is_help=True)
-
-_DATA_HELP = "Rule data folder (default: <repo>/knowledge/licenses/engine; env YUANBOT_LICENSE_DATA_DIR)."
-_TEXTS_HELP = (
-    "Licence texts folder (default: <repo>/knowledge/licenses/texts; env YUANBOT_LICENSE_TEXTS_DIR)."
-)
-
-
-def _engine(data_dir: Path | None, texts_dir: Path | None = None):
-    from bot.licenses import default_data_dir
-    from bot.licenses.engine import LicenseEngine
-
-    d = data_dir or (
-        Path(os.environ["YUANBOT_LICENSE_DATA_DIR"])
-        if os.environ.get("YUANBOT_LICENSE_DATA_DIR")
-        else default_data_dir()
-    )
-    t = texts_dir or (
-        Path(os.environ["YUANBOT_LICENSE_TEXTS_DIR"]) if os.environ.get("YUANBOT_LICENSE_TEXTS_DIR") else None
-    )
-    try:
-        return LicenseEngine.load(d, t)
-    except LicenseError as e:
-        typer.echo(f"错误 / error: {e}", err=True)
-        raise typer.Exit(code=1) from None
+from bot.licenses.render import render_license_answer
+from bot.ports import LicenseAdvisor
 
 
 def _fail(e: LicenseError, as_json: bool) -> None:
     if as_json:
-        typer.echo(
-            json.dumps({"detail": {"message": str(e), "suggestions": e.suggestions}}, ensure_ascii=False)
-        )
+        typer.echo(json.dumps({"detail": {"message": str(e), "suggestions": e.suggestions}}, ensure_ascii=False))
     else:
         typer.echo(f"错误 / error: {e}", err=True)
         if e.suggestions:
@@ -51,58 +29,7 @@ def _fail(e: LicenseError, as_json: bool) -> None:
     raise typer.Exit(code=2)
 
 
-@license_app.command("check")
-def check_cmd(
-    inbound: Annotated[
-        str,
-        typer.Argument(
-            help='Inbound licence or SPDX expression (the code you use), e.g. "MIT OR Apache-2.0".'
-        ),
-    ],
-    outbound: Annotated[
-        str, typer.Argument(help="Outbound licence (your project), e.g. GPL-3.0-only or proprietary.")
-    ],
-    use: Annotated[
-        str | None, typer.Option("--use", help="binary (default) | saas | static | dynamic")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the LicenseCheck as JSON.")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help=_DATA_HELP)] = None,
-) -> None:
-    """Can code under INBOUND be used in a work under OUTBOUND?"""
-    from bot.licenses.render import render_license_answer
-
-    engine = _engine(data_dir)
-    try:
-        result = engine.check(inbound, outbound, use)
-    except LicenseError as e:
-        _fail(e, as_json)
-        return
-    if as_json:
-        typer.echo(result.model_dump_json(indent=2))
-    else:
-        typer.echo(render_license_answer(result, lang))
-
-
-@license_app.command("show")
-def show_cmd(
-    license_id: Annotated[
-        str, typer.Argument(help="Licence id or common name, e.g. Apache-2.0, 'GPLv3', 木兰宽松许可证第2版.")
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help=_DATA_HELP)] = None,
-) -> None:
-    """Show a licence: name, category, OSI/FSF status, key obligations."""
-    engine = _engine(data_dir)
-    try:
-        info = engine.describe(license_id)
-    except LicenseError as e:
-        _fail(e, as_json)
-        return
-    if as_json:
-        typer.echo(info.model_dump_json(indent=2))
-        return
-
+def _show_text(info) -> str:
     def yes_no(b: bool) -> str:
         return "是 / yes" if b else "否 / no"
 
@@ -116,32 +43,74 @@ def show_cmd(
     if info.obligations:
         lines.append("  主要义务 / key obligations:")
         lines += [f"    - {o}" for o in info.obligations]
-    for n in info.notes:
-        lines.append(f"  注 / note: {n}")
-    typer.echo("\n".join(lines))
+    lines += [f"  注 / note: {n}" for n in info.notes]
+    return "\n".join(lines)
 
 
-@license_app.command("identify")
-def identify_cmd(
-    path: Annotated[
-        Path | None, typer.Argument(help="LICENSE file to identify (default: read stdin).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help=_DATA_HELP)] = None,
-    texts_dir: Annotated[Path | None, typer.Option("--texts-dir", help=_TEXTS_HELP)] = None,
-) -> None:
-    """Which SPDX licence is this LICENSE text?"""
-    engine = _engine(data_dir, texts_dir)
-    text = path.read_text(encoding="utf-8", errors="replace") if path else sys.stdin.read()
-    result = engine.identify(text)
-    if as_json:
-        typer.echo(result.model_dump_json(indent=2))
-        return
-    if result.id:
-        typer.echo(f"{result.id} — {result.name}（相似度 / confidence {result.confidence:.2f}）")
-    else:
-        typer.echo(f"无法识别 / not identified (best {result.confidence:.2f})")
-    for c in result.candidates[:5]:
-        typer.echo(f"  {c.score:.2f}  {c.id}")
-    for n in result.notes:
-        typer.echo(f"  注 / note: {n}")
+def build_license_cli(make_advisor: Callable[[], LicenseAdvisor]) -> typer.Typer:
+    """The `license` sub-app; `make_advisor` is called once per command, when the command needs it."""
+    app = typer.Typer(help="许可证兼容性检查 / licence compatibility checks", no_args_is_help=True)
+
+    def advisor() -> LicenseAdvisor:
+        try:
+            return make_advisor()
+        except LicenseError as e:  # the rule data is missing or unreadable
+            typer.echo(f"错误 / error: {e}", err=True)
+            raise typer.Exit(code=1) from None
+
+    @app.command("check")
+    def check_cmd(
+        inbound: Annotated[str, typer.Argument(
+            help='Inbound licence, licence family or SPDX expression (the code you use), e.g. "MIT OR Apache-2.0", LGPL.')],
+        outbound: Annotated[str, typer.Argument(
+            help="Outbound licence (your project), e.g. GPL-3.0-only or proprietary.")],
+        use: Annotated[str | None, typer.Option("--use", help="binary (default) | saas | static | dynamic")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the LicenseCheck as JSON.")] = False,
+        lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    ) -> None:
+        """Can code under INBOUND be used in a work under OUTBOUND?"""
+        engine = advisor()
+        try:
+            result = engine.check(inbound, outbound, use)
+        except LicenseError as e:
+            _fail(e, as_json)
+            return
+        typer.echo(result.model_dump_json(indent=2) if as_json else render_license_answer(result, lang))
+
+    @app.command("show")
+    def show_cmd(
+        license_id: Annotated[str, typer.Argument(
+            help="Licence id or common name, e.g. Apache-2.0, 'GPLv3', 木兰宽松许可证第2版.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    ) -> None:
+        """Show a licence: name, category, OSI/FSF status, key obligations."""
+        engine = advisor()
+        try:
+            info = engine.describe(license_id)
+        except LicenseError as e:
+            _fail(e, as_json)
+            return
+        typer.echo(info.model_dump_json(indent=2) if as_json else _show_text(info))
+
+    @app.command("identify")
+    def identify_cmd(
+        path: Annotated[Path | None, typer.Argument(help="LICENSE file to identify (default: read stdin).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    ) -> None:
+        """Which SPDX licence is this LICENSE text?"""
+        engine = advisor()
+        text = path.read_text(encoding="utf-8", errors="replace") if path else sys.stdin.read()
+        result = engine.identify(text)
+        if as_json:
+            typer.echo(result.model_dump_json(indent=2))
+            return
+        if result.id:
+            typer.echo(f"{result.id} — {result.name}（相似度 / confidence {result.confidence:.2f}）")
+        else:
+            typer.echo(f"无法识别 / not identified (best {result.confidence:.2f})")
+        for c in result.candidates[:5]:
+            typer.echo(f"  {c.score:.2f}  {c.id}")
+        for n in result.notes:
+            typer.echo(f"  注 / note: {n}")
+
+    return app

@@ -14,10 +14,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.licenses import wording
 from bot.types import IdentifyCandidate, IdentifyResult
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.licenses.spdx import LicenseCatalog
+    from bot.licenses.names import LicenseCatalog
 
 MATCH_THRESHOLD = 0.6
 MAX_QUERY_CHARS = 400_000
@@ -163,11 +164,11 @@ class LicenseIdentifier:
     def identify(self, text: str) -> IdentifyResult:
         if not self.refs:
             return IdentifyResult(
-                notes=[f"没有可比对的许可证文本（{self.texts_dir}） / no licence texts to compare with"]
+                notes=[wording.both("identify-no-texts", folder=self.texts_dir)]
             )
         q = shingles(normalize_tokens((text or "")[:MAX_QUERY_CHARS]))
         if len(q) < 3:
-            return IdentifyResult(notes=["文本太短，无法识别 / text too short to identify"])
+            return IdentifyResult(notes=[wording.both("identify-too-short")])
         n = len(q)
         lo, hi = n / 4, n * 4
         scored: list[tuple[float, str]] = []
@@ -202,18 +203,15 @@ class LicenseIdentifier:
             return IdentifyResult(
                 confidence=round(scored[0][0], 4) if scored else 0.0,
                 candidates=cands,
-                notes=["没有足够相似的许可证文本 / no sufficiently similar licence text"],
+                notes=[wording.both("identify-not-similar")],
             )
         best_score, best = scored[0]
         notes = []
         twins = self.twins.get(best, [])
         if twins:
-            notes.append(
-                f"{best} 与 {', '.join(twins)} 的许可证全文相同，仅凭全文无法区分（如 only / or-later），请查看源文件头部的许可声明 / "
-                f"{best} has the same text as {', '.join(twins)}; the licence text alone cannot tell them apart — check the file headers"
-            )
+            notes.append(wording.both("identify-twins", best=best, twins=", ".join(twins)))
         if len(scored) > 1 and scored[1][0] > best_score - 0.03:
-            notes.append(f"与 {scored[1][1]} 也非常接近 / also very close to {scored[1][1]}")
+            notes.append(wording.both("identify-close", other=scored[1][1]))
         return IdentifyResult(
             id=best, name=self._name(best), confidence=round(best_score, 4), candidates=cands, notes=notes
         )

@@ -1,13 +1,22 @@
-"""Detect licence-compatibility questions in free text (Chinese and English).
+"""Licence mentions and compatibility questions in free text (Chinese and English).
 
-`parse_license_question("MIT 的代码能用在 GPL-3.0-only 项目里吗？")` ->
+`engine.parse_question("MIT 的代码能用在 GPL-3.0-only 项目里吗？")` ->
 `LicenseQuery(inbound="MIT", outbound="GPL-3.0-only", use=None)`; questions that are not about
-compatibility ("MIT 许可证要求什么？", "GPL-3.0 第7条讲什么？") give None.
+compatibility ("MIT 许可证要求什么？", "GPL-3.0 第7条讲什么？") give None. Licence families named without
+a version ("我在商业软件里用了 LGPL 的库…") are mentions too: the query carries the family name and
+`check` answers per version. `find_mentions` is the one finder for the whole product (follow-ups such
+as "那 GPL-3.0 呢？", "What if the library is LGPL-2.1?", "那木兰宽松许可证呢" use it too).
 
-How: find licence mentions (SPDX expressions, ids, common English/Chinese names, "closed source"),
-keep the longest non-overlapping ones, require a compatibility cue, then decide roles from the words
-around each mention: the thing used / put into / 用在 / 放进 (code, library, dependency) is inbound;
-the project / program / product (or what follows "in", "into", "with", "用在") is outbound.
+How: find licence mentions (SPDX expressions, ids, common English/Chinese names, families, "closed
+source"), keep the longest non-overlapping ones, require a compatibility cue, then decide roles from
+the words around each mention: the thing used / put into / 用在 / 放进 (code, library, dependency) is
+inbound; the project / program / product (or what follows "in", "into", "with", "用在") is outbound.
+
+Cost is bounded per text: a name pattern runs only when one of its words occurs in the text; at most
+`MAX_CANDIDATES` distinct candidate strings are looked up (each lookup is cached per engine, misses
+too; single tokens go straight to the name index, without exceptions); "did you mean" suggestions are
+never computed here; and the mentions of a text are cached per engine, so `parse_question` and
+`find_mentions` on the same message scan it once.
 """
 
 from __future__ import annotations
@@ -15,269 +24,54 @@ from __future__ import annotations
 import re
 import shlex
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.errors import LicenseError
-from bot.licenses.spdx import PROPRIETARY
+from bot.licenses import patterns as rx
+from bot.licenses.names import PROPRIETARY
 from bot.types import LicenseMention, LicenseQuery
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.licenses.engine import LicenseEngine
+    from bot.licenses.expression import ExpressionParser
+    from bot.ports import LicenseAdvisor
+
+MAX_TEXT_CHARS = 2000
+MAX_CANDIDATES = 24  # distinct candidate strings looked up per text
+MAX_CANDIDATE_CHARS = 200
+MAX_MATCHES = 96  # licence-like pattern and token matches examined per text (a question has < 15)
+MAX_QUESTION_MENTIONS = 8  # more distinct licences than this is a list, not a compatibility question
+SCAN_CACHE_SIZE = 256
+_LETTER = re.compile(r"[A-Za-z]")
+_DIGIT_OR_DASH = re.compile(r"[\d\-]")
+_SIMPLE = re.compile(r"[A-Za-z0-9.+\-]+")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Mention:
     start: int
     end: int
-    value: str  # canonical expression / id
+    value: str  # canonical expression / id / family name
+    family: bool = False
 
 
-_ATOM = r"[A-Za-z0-9][A-Za-z0-9.+\-]*"
-_VER = r"(?:,?\s*(?:v(?:ersion)?\.?\s*)?\d+(?:\.\d+)*\+?)"
-_LATER_EN = r"(?:\s*(?:-?only|(?:,?\s*or\s+(?:any\s+)?later(?:\s+version)?)|\+))?"
-_LATER_ZH = r"(?:\s*(?:或更高版本|或更新版本|及以后版本|或任何后续版本|或以后版本|及更高版本|或更高|及以上))?"
-_CN_VER = r"(?:\s*[,，]?\s*(?:第\s*[0-9一二三]+(?:\.\d)?\s*版|v\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*版?))?"
+@dataclass
+class _Budget:
+    """The lookups one text may cause; repeated candidates are free (answered from `seen`)."""
 
-_NAME_PATTERNS = [
-    # expressions in backticks / quotes
-    r"`[^`]{1,200}`",
-    # parenthesised expressions with operators
-    r"\((?:[^()]|\([^()]*\)){1,200}\)",
-    # bare SPDX operator chains (upper-case operators)
-    rf"{_ATOM}(?:\s+(?:AND|OR|WITH)\s+(?:{_ATOM}|\((?:[^()]|\([^()]*\))*\)))+",
-    rf"\((?:[^()]|\([^()]*\))*\)(?:\s+(?:AND|OR)\s+(?:{_ATOM}|\((?:[^()]|\([^()]*\))*\)))+",
-    # English long names
-    rf"(?:the\s+)?(?:GNU\s+)?(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+Licen[cs]e{_VER}?{_LATER_EN}",
-    rf"(?:GNU\s+)?(?:A|L)?GPL\s*{_VER}{_LATER_EN}",
-    r"(?:GNU\s+)?(?:Affero\s+)?(?:A|L)?GPL\s*v?\d+(?:\.\d+)?\+?(?:\s*(?:-?only|or\s+later))?",
-    rf"Apache(?:\s+Software)?(?:\s+Licen[cs]e)?{_VER}?",
-    rf"(?:Mozilla|Eclipse|European\s+Union)\s+Public\s+Licen[cs]e{_VER}?",
-    r"(?:MPL|EPL|EUPL|CDDL|AGPL|LGPL|GPL)\s*v?\s*\d+(?:\.\d+)?\+?",
-    r"(?:new|modified|revised|simplified|original|free)\s*BSD(?:\s+licen[cs]e)?",
-    r"BSD[\s-]*(?:\d|two|three|four|zero)[\s-]*clause(?:\s+licen[cs]e)?",
-    r"(?:\d|two|three|four|zero)[\s-]*clause\s+BSD(?:\s+licen[cs]e)?",
-    r"Mulan\s*(?:PSL|PubL)\s*(?:v\s*)?(?:\d(?:\.\d)?)?",
-    r"Boost\s+Software\s+Licen[cs]e(?:\s*1\.0)?",
-    r"(?:The\s+)?MIT\s+Licen[cs]e|ISC\s+Licen[cs]e|The\s+Unlicense|Creative\s+Commons\s+Zero",
-    # Chinese names
-    rf"(?:GNU\s*)?(?:Affero\s*)?(?:宽通用|较宽松通用|宽松通用|库通用)?通用公共许可证?{_CN_VER}{_LATER_ZH}",
-    rf"木兰(?:宽松|公共)(?:许可证|许可|协议)?{_CN_VER}",
-    r"阿帕奇\s*(?:许可证|协议)?\s*(?:v?\s*\d+(?:\.\d+)?)?",
-]
-_CASE_SENSITIVE = {2, 3}  # operator chains: only upper-case AND/OR/WITH outside parentheses
-_NAME_RES = [
-    re.compile(p) if k in _CASE_SENSITIVE else re.compile(p, re.IGNORECASE)
-    for k, p in enumerate(_NAME_PATTERNS)
-]
-_ATOM_RE = re.compile(r"(?<![A-Za-z0-9.+\-])[A-Za-z0-9][A-Za-z0-9.+\-]*(?![A-Za-z0-9+\-])")
-_ATOM_SUFFIX = re.compile(r"-(?:licen[cs]ed|based|style|compatible|only-licensed)$", re.IGNORECASE)
-_ATOM_LOWER_OK = {"unlicense", "zlib", "apache", "wtfpl", "cc0", "mit", "expat", "mpl", "agpl", "lgpl", "gpl"}
-_ATOM_STOP = {
-    "JSON",
-    "NOTICE",
-    "COPYING",
-    "README",
-    "LICENSE",
-    "PHP",
-    "CC",
-    "OSI",
-    "FSF",
-    "SPDX",
-    "SAAS",
-    "API",
-    "SDK",
-    "AND",
-    "OR",
-    "WITH",
-    "FAQ",
-    "OK",
-    "IT",
-    "I",
-    "A",
-    "AN",
-    "IS",
-    "CAN",
-    "MY",
-    "ZPL",
-    "BSL",
-}
+    left: int = MAX_CANDIDATES
+    seen: dict[str, tuple[str, bool] | None] = field(default_factory=dict)
+    lookups: int = 0
+    matches: int = MAX_MATCHES
 
-_PROPRIETARY_RE = re.compile(
-    r"(?:商业)?闭源(?:的)?(?:商业|商用)?(?:软件|项目|产品|程序|代码|应用|系统)?|专有软件|私有软件|商业软件|商用软件|商业产品|商用产品|"
-    r"商用|商业用途|商业使用|"
-    r"(?:a\s+|my\s+|our\s+)?(?:closed[\s-]?source|proprietary)(?:\s+commercial)?(?:\s+(?:software|product|application|app|project|program|codebase|code|firmware|binary))?|"
-    r"(?:a\s+|my\s+|our\s+)?saas(?:\s+(?:product|service|application|app|platform|offering))?|saas\s*(?:产品|服务|平台|应用)|"
-    r"(?:a\s+|my\s+|our\s+)?commercial(?:ly)?(?:\s+closed[\s-]?source)?(?:\s+(?:software|product|application|app|project|program|codebase|use|binary|firmware))?",
-    re.IGNORECASE,
-)
-
-_PROJECT_WORDS = (
-    r"(?:项目|工程|程序|软件|产品|作品|应用|系统|仓库|代码库|固件|project|program|programme|product|application|app\b|"
-    r"codebase|code\s+base|software|work\b|repo\b|repository|firmware|distribution|saas|service|服务|平台)"
-)
-_CODE_WORDS = (
-    r"(?:代码|源码|源代码|库|类库|组件|依赖|模块|包|插件|框架|片段|文件|code|library|libraries|lib\b|dependency|dependencies|"
-    r"component|module|package|crate|gem|plugin|framework|snippet|files?\b|source)"
-)
-_LIC_GLUE = r"\s*(?:-?licen[cs]ed|-based|licen[cs]e[sd]?)?\s*(?:的|下的|许可的|授权的|协议的|许可证的|开源的|许可下的)?\s*"
-_PROJ_AFTER = re.compile(rf"^{_LIC_GLUE}{_PROJECT_WORDS}", re.IGNORECASE)
-_CODE_AFTER = re.compile(rf"^{_LIC_GLUE}{_CODE_WORDS}", re.IGNORECASE)
-_PROJ_BEFORE = re.compile(
-    rf"{_PROJECT_WORDS}\s*(?:is|are|uses|using|under|licen[cs]ed\s+under|released\s+under|distributed\s+under|是|采用|使用|用的是|基于|为|以|用|遵循|选择了|选的是)?"
-    r"\s*(?:the\s+)?(?:licen[cs]e\s+)?[:：]?\s*$",
-    re.IGNORECASE,
-)
-_CODE_BEFORE = re.compile(
-    rf"{_CODE_WORDS}\s*(?:is|are|under|licen[cs]ed\s+under|released\s+under|distributed\s+under|是|采用|使用|基于|遵循)?\s*(?:the\s+)?[:：]?\s*$",
-    re.IGNORECASE,
-)
-_INTO_BEFORE = re.compile(
-    r"(?:\binto\b|\bin\b|\binside\b|\bwithin\b|\bwith\b|\bunder\b|\bto\b|放进|放入|放到|用在|用于|用到|引入到|纳入|集成到|加入|合并到|并入|嵌入|到|进)"
-    r"\s*(?:a|an|the|my|our|your|this|their|一个|我的|我们的|我们|我|自己的)?\s*$",
-    re.IGNORECASE,
-)
-
-_CUE = re.compile(
-    r"compatib|兼容|用在|用于|用到|放进|放入|放到|引入|纳入|集成|嵌入|链接|混用|合并|结合|并入|能用|可以用|能否|可否|能不能|可不可以|允许|"
-    r"可以(?:把|将|在|放|加|拿)|能(?:把|将|在|放|加|拿)|使用|调用|依赖|包含|打包|分发|商用|复制|移植|引用|可以吗|行吗|行不行|可行|是否可以|[里中内]用|用一个|用了|"
-    r"\b(?:use|uses|used|using|include|includes|included|including|ship|shipping|bundle|bundling|combine|combined|combining|"
-    r"link|linked|linking|incorporate|incorporating|embed|embedding|put|go|goes|mix|mixing|depend|depends|import|vendor|"
-    r"allowed|permitted|allow|distribute|distributing|copy|copying|merge|merging|add|adding|pull|together)\b|"
-    r"\brelicen[cs]\w*|一起用|一起使用|混合使用|共用|搭配|同时使用",
-    re.IGNORECASE,
-)
-_STRONG_CUE = re.compile(
-    r"compatib|兼容|用在|放进|放入|放到|引入|纳入|并入|混用|\b(?:in|into|inside)\s+(?:a|an|my|our|the|this)?\s*\S*\s*"
-    r"(?:project|program|product|app|application|codebase|software)",
-    re.IGNORECASE,
-)
-_NEGATIVE = re.compile(
-    r"which\s+(?:one|is|should|licen)|哪个|哪一个|区别|不同|差异|difference|differ|\bvs\.?\b|versus|对比|比较|"
-    r"what\s+does|what\s+is|mean\b|meaning|讲什么|什么意思|含义|要求什么|规定了什么|有什么要求|是什么",
-    re.IGNORECASE,
-)
-_CLOSED = re.compile(r"闭源|专有|私有|closed|proprietary", re.IGNORECASE)
-_JOINED = re.compile(r"^\s*(?:and|&|和|与|及|跟|以及|同|,|，|、)\s*$", re.IGNORECASE)
-_USE_PATTERNS = [
-    (
-        "saas",
-        re.compile(
-            r"saas|as\s+a\s+service|over\s+(?:a|the)\s+network|web\s+service|网络服务|云服务|在线服务|服务端|后端服务|server[\s-]side|hosted|托管",
-            re.IGNORECASE,
-        ),
-    ),
-    ("static", re.compile(r"static(?:ally)?\s*link|静态链接|静态库", re.IGNORECASE)),
-    (
-        "dynamic",
-        re.compile(
-            r"dynamic(?:ally)?\s*link|动态链接|动态库|shared\s+librar|共享库|\.so\b|\bdll\b", re.IGNORECASE
-        ),
-    ),
-    ("binary", re.compile(r"\bbinar(?:y|ies)\b|二进制", re.IGNORECASE)),
-]
-_COMMAND = re.compile(
-    r"^\s*(?:/license|/licence|/许可证|/兼容|license|licence|许可证|兼容性)\s+(.+)$",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-@lru_cache(maxsize=1)
-def _default_engine() -> LicenseEngine:
-    from bot.licenses import default_data_dir
-    from bot.licenses.engine import LicenseEngine
-
-    return LicenseEngine.load(default_data_dir())
-
-
-def _canon(engine: LicenseEngine, text: str) -> str | None:
-    try:
-        node, _ = engine.catalog.parse(text)
-    except LicenseError:
-        return None
-    return str(node)
+    def examine(self) -> bool:
+        """One more match may be examined (False: stop scanning, the text has had its share)."""
+        self.matches -= 1
+        return self.matches >= 0 and (self.left > 0 or bool(self.seen))
 
 
 def _detect_use(text: str) -> str | None:
-    for name, rx in _USE_PATTERNS:
-        if rx.search(text):
-            return name
-    return None
-
-
-def _parse_command(body: str, engine: LicenseEngine) -> LicenseQuery | None:
-    use = None
-    m = re.search(r"(?:--use[=\s]+|use=)(\w+)", body)
-    if m:
-        use = m.group(1).lower()
-        body = body[: m.start()] + body[m.end() :]
-        if use not in ("binary", "saas", "static", "dynamic"):
-            use = None
-    try:
-        tokens = shlex.split(body.replace("`", '"'))
-    except ValueError:
-        tokens = body.split()
-    if len(tokens) < 2 or len(tokens) > 30:
-        return None
-    if any(" " in t for t in tokens) and len(tokens) == 2:
-        a, b = _canon(engine, tokens[0]), _canon(engine, tokens[1])
-        return LicenseQuery(a, b, use) if a and b else None
-    for k in range(len(tokens) - 1, 0, -1):
-        b = _canon(engine, " ".join(tokens[k:]))
-        if not b:
-            continue
-        a = _canon(engine, " ".join(tokens[:k]))
-        if a:
-            return LicenseQuery(a, b, use)
-    return None
-
-
-def _find_mentions(text: str, engine: LicenseEngine) -> list[_Mention]:
-    spans: list[_Mention] = []
-    for rx in _NAME_RES:
-        for m in rx.finditer(text):
-            raw = m.group(0).strip()
-            inner = raw.strip("`").strip()
-            if inner.startswith("(") and inner.endswith(")"):
-                inner_try = inner[1:-1]
-            else:
-                inner_try = inner
-            value = _canon(engine, inner) or _canon(engine, inner_try)
-            if value is None:
-                # trim a trailing word the pattern grabbed ("Apache License is ...")
-                continue
-            spans.append(_Mention(m.start(), m.end(), value))
-    for m in _ATOM_RE.finditer(text):
-        raw = m.group(0).rstrip(".-")
-        raw = _ATOM_SUFFIX.sub("", raw)
-        if not raw or raw.upper() in _ATOM_STOP:
-            continue
-        if not (
-            re.search(r"[\d\-]", raw) or (raw.isupper() and len(raw) >= 2) or raw.lower() in _ATOM_LOWER_OK
-        ):
-            continue
-        value = _canon(engine, raw)
-        if value is None:
-            continue
-        spans.append(_Mention(m.start(), m.start() + len(raw), value))
-    for m in _PROPRIETARY_RE.finditer(text):
-        if m.group(0).strip():
-            spans.append(_Mention(m.start(), m.end(), PROPRIETARY))
-    # longest first, no overlaps
-    spans.sort(key=lambda s: (-(s.end - s.start), s.start))
-    chosen: list[_Mention] = []
-    for s in spans:
-        if all(s.end <= c.start or s.start >= c.end for c in chosen):
-            chosen.append(s)
-    chosen.sort(key=lambda s: s.start)
-    return chosen
-
-
-def find_mentions(text: str, engine: LicenseEngine) -> list[LicenseMention]:
-    """The licences a text names (SPDX ids, expressions, common names, "closed source"), in order."""
-    t = unicodedata.normalize("NFKC", text)
-    return [LicenseMention(m.start, m.end, m.value) for m in _find_mentions(t, engine)]
+    return next((name for name, pattern in rx.USE_PATTERNS if pattern.search(text)), None)
 
 
 def _role_score(text: str, m: _Mention) -> int:
@@ -287,55 +81,20 @@ def _role_score(text: str, m: _Mention) -> int:
     after = text[m.end : m.end + 40]
     before = text[max(0, m.start - 40) : m.start]
     score = 0
-    if _PROJ_AFTER.search(after):
+    if rx.PROJ_AFTER.search(after):
         score += 3
-    if _CODE_AFTER.search(after):
+    if rx.CODE_AFTER.search(after):
         score -= 3
-    if _CODE_BEFORE.search(before):
+    if rx.CODE_BEFORE.search(before):
         score -= 2
-    elif _PROJ_BEFORE.search(before):
+    elif rx.PROJ_BEFORE.search(before):
         score += 2
-    elif _INTO_BEFORE.search(before):
+    elif rx.INTO_BEFORE.search(before):
         score += 1
     return score
 
 
-_VERSIONLESS = re.compile(
-    r"(?<![A-Za-z0-9.+\-])(?:GNU\s+)?(?:GPL|LGPL|BSD|GFDL)(?![A-Za-z0-9.+\-])", re.IGNORECASE
-)
-
-
-def _raise_if_versionless(t: str, mentions: list[_Mention], eng: LicenseEngine) -> None:
-    """A compatibility question naming "GPL" / "BSD" without a version: ask which one instead of guessing."""
-    if len(mentions) != 1 or not (_CUE.search(t) or _STRONG_CUE.search(t)) or _NEGATIVE.search(t):
-        return
-    m = mentions[0]
-    for amb in _VERSIONLESS.finditer(t):
-        if amb.end() <= m.start or amb.start() >= m.end:
-            word = amb.group(0)
-            raise LicenseError(
-                f"“{word}”没有写明版本，无法判断兼容性 / '{word}' does not name a version, so compatibility "
-                "cannot be decided",
-                eng.catalog.suggestions(word),
-            )
-
-
-def parse_license_question(text: str, engine: LicenseEngine | None = None) -> LicenseQuery | None:
-    """A compatibility question -> LicenseQuery(inbound, outbound, use); anything else -> None.
-
-    Raises LicenseError (with suggestions) only for a compatibility question whose second licence is
-    named without a version ("GPL 的代码能用在 MIT 项目里吗？"), instead of guessing the version."""
-    if not text or not isinstance(text, str) or len(text) > 2000:
-        return None
-    eng = engine or _default_engine()
-    t = unicodedata.normalize("NFKC", text).strip()
-    use = _detect_use(t)
-    cmd = _COMMAND.match(t)
-    if cmd:
-        q = _parse_command(cmd.group(1).strip().rstrip("?？"), eng)
-        if q is not None:
-            return LicenseQuery(q.inbound, q.outbound, q.use or use)
-    mentions = _find_mentions(t, eng)
+def _dedupe_mentions(mentions: list[_Mention], text: str) -> list[_Mention]:
     # the same licence mentioned twice in a row ("MIT (MIT)") counts once
     uniq: list[_Mention] = []
     for m in mentions:
@@ -350,30 +109,153 @@ def parse_license_question(text: str, engine: LicenseEngine | None = None) -> Li
             and kept
             and kept[-1].value != PROPRIETARY
             and m.start - kept[-1].end <= 2
-            and not _CLOSED.search(t[m.start : m.end])
+            and not rx.CLOSED.search(text[m.start : m.end])
         ):
             continue
         kept.append(m)
-    mentions = kept
-    if len(mentions) < 2:
-        _raise_if_versionless(t, mentions, eng)
-        return None
-    if not _CUE.search(t) and not _STRONG_CUE.search(t):
-        return None
-    if _NEGATIVE.search(t) and not _STRONG_CUE.search(t):
-        return None
-    scores = [_role_score(t, m) for m in mentions]
-    if len(mentions) == 2:
-        a, b = mentions
-        if _JOINED.match(t[a.end : b.start]) and a.value != PROPRIETARY and b.value != PROPRIETARY:
-            # "A and B code" / "A 和 B 兼容吗": the words around describe both; keep the sentence order
-            scores = [0, 0]
-        if scores[0] > scores[1]:
-            inbound, outbound = b, a
-        else:
-            inbound, outbound = a, b
-        inbound_value = inbound.value
-    else:
+    return kept
+
+
+def _is_atom_candidate(raw: str) -> bool:
+    """An SPDX-looking token: has a letter, and a digit or dash, or is an upper-case / known short name."""
+    if not raw or len(raw) > 60 or raw.upper() in rx.ATOM_STOP:
+        return False
+    if _DIGIT_OR_DASH.search(raw):
+        return _LETTER.search(raw) is not None  # "3.14" is not a licence
+    return (raw.isupper() and len(raw) >= 2) or raw.lower() in rx.ATOM_LOWER_OK
+
+
+def _longest_without_overlaps(spans: list[_Mention], size: int) -> list[_Mention]:
+    """Longest first, no overlaps, in text order (linear in the text: an occupancy map)."""
+    spans.sort(key=lambda s: (-(s.end - s.start), s.start))
+    taken = bytearray(size + 1)
+    chosen: list[_Mention] = []
+    for s in spans:
+        if taken.find(1, s.start, s.end) == -1:
+            taken[s.start : s.end] = b"\x01" * (s.end - s.start)
+            chosen.append(s)
+    chosen.sort(key=lambda s: s.start)
+    return chosen
+
+
+class QuestionReader:
+    """Finds licence mentions and compatibility questions in free text, with one engine's names."""
+
+    def __init__(self, parser: ExpressionParser):
+        self.parser = parser
+        self.catalog = parser.catalog
+        self._scan = lru_cache(maxsize=SCAN_CACHE_SIZE)(self._scan_text)
+
+    def _canon(self, text: str, budget: _Budget) -> tuple[str, bool] | None:
+        """(canonical expression or family name, is-family) for a candidate string, within the budget."""
+        if text in budget.seen:
+            return budget.seen[text]
+        if budget.left <= 0 or len(text) > MAX_CANDIDATE_CHARS:
+            return None
+        budget.left -= 1
+        budget.lookups += 1
+        found = self._token(text) if _SIMPLE.fullmatch(text) else self._expression(text)
+        budget.seen[text] = found
+        return found
+
+    def _token(self, text: str) -> tuple[str, bool] | None:
+        """One id-like token, straight from the name index (no exceptions, no suggestions)."""
+        lid = self.catalog.lookup(text)
+        if lid is not None:
+            r = self.catalog.canonical(lid, text)
+            return (f"{r.id} WITH {r.exception}" if r.exception else r.id), False
+        family = self.catalog.family(text)
+        return (family.key, True) if family is not None else None
+
+    def _expression(self, text: str) -> tuple[str, bool] | None:
+        parsed = self.parser.try_parse(text)
+        return None if parsed is None else (str(parsed.node), bool(parsed.families))
+
+    # ------------------------------------------------------------------ mentions
+    def find_mentions(self, text: str) -> list[LicenseMention]:
+        """The licences a text names (SPDX ids, expressions, common names, families, "closed source"), in order."""
+        if not isinstance(text, str) or not text.strip():
+            return []
+        t = unicodedata.normalize("NFKC", text[: MAX_TEXT_CHARS * 2])
+        return [LicenseMention(m.start, m.end, m.value, m.family) for m in self._scan(t)[0]]
+
+    def _scan_text(self, text: str) -> tuple[tuple[_Mention, ...], int]:
+        """The mentions in a (normalised) text and the lookups it took; cached per text."""
+        budget = _Budget()
+        return tuple(self._mentions(text, budget)), budget.lookups
+
+    def _mentions(self, text: str, budget: _Budget) -> list[_Mention]:
+        spans: list[_Mention] = []
+        low = text.lower()
+        for pattern, words in zip(rx.NAME_RES, rx.NAME_TRIGGERS, strict=True):
+            # specific name patterns first (they get the budget first), only when their words occur
+            if words is None:
+                if not any(w in text for w in rx.OPERATOR_WORDS):
+                    continue
+            elif not all(any(w in low for w in group) for group in words):
+                continue
+            for m in pattern.finditer(text):
+                if not budget.examine():
+                    break
+                inner = m.group(0).strip().strip("`").strip()
+                inner_try = inner[1:-1] if inner.startswith("(") and inner.endswith(")") else inner
+                found = self._canon(inner, budget) or self._canon(inner_try, budget)
+                if found is not None:
+                    spans.append(_Mention(m.start(), m.end(), *found))
+        for m in rx.ATOM_RE.finditer(text):
+            raw = m.group(0).rstrip(".-")
+            if "-" in raw:
+                raw = rx.ATOM_SUFFIX.sub("", raw)
+            if not _is_atom_candidate(raw):
+                continue
+            if not budget.examine():
+                break
+            found = self._canon(raw, budget)
+            if found is not None:
+                spans.append(_Mention(m.start(), m.start() + len(raw), *found))
+        if any(w in low for w in rx.PROPRIETARY_TRIGGERS):
+            for m in rx.PROPRIETARY_RE.finditer(text):
+                if m.group(0).strip():
+                    spans.append(_Mention(m.start(), m.end(), PROPRIETARY))
+        return _longest_without_overlaps(spans, len(text))
+
+    # ------------------------------------------------------------------ questions
+    def parse_question(self, text: str) -> LicenseQuery | None:
+        """A compatibility question -> LicenseQuery(inbound, outbound, use); anything else -> None. Never raises."""
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[LicenseQuery | None, int]:
+        """The query and the number of candidate lookups it took (for the work-bound test and bench)."""
+        budget = _Budget()
+        if not text or not isinstance(text, str) or len(text) > MAX_TEXT_CHARS:
+            return None, 0
+        t = unicodedata.normalize("NFKC", text).strip()
+        cmd = rx.COMMAND.match(t)
+        if cmd:
+            q = self._parse_command(cmd.group(1).strip().rstrip("?？"), budget)
+            if q is not None:
+                return LicenseQuery(q.inbound, q.outbound, q.use or _detect_use(t)), budget.lookups
+        found, lookups = self._scan(t)
+        budget.left -= lookups
+        budget.lookups += lookups
+        mentions = _dedupe_mentions(list(found), t)
+        if not 2 <= len(mentions) <= 3 * MAX_QUESTION_MENTIONS or len({m.value for m in mentions}) > MAX_QUESTION_MENTIONS:
+            return None, budget.lookups
+        low = t.lower()
+        strong = rx.has_strong_cue(t, low)
+        if not strong and (not rx.has_cue(t, low) or rx.has_negative(t, low)):
+            return None, budget.lookups
+        return self._roles(t, mentions, _detect_use(t), budget), budget.lookups
+
+    def _roles(self, t: str, mentions: list[_Mention], use: str | None, budget: _Budget) -> LicenseQuery | None:
+        scores = [_role_score(t, m) for m in mentions]
+        if len(mentions) == 2:
+            a, b = mentions
+            if rx.JOINED.match(t[a.end : b.start]) and a.value != PROPRIETARY and b.value != PROPRIETARY:
+                # "A and B code" / "A 和 B 兼容吗": the words around describe both; keep the sentence order
+                scores = [0, 0]
+            inbound, outbound = (b, a) if scores[0] > scores[1] else (a, b)
+            return LicenseQuery(inbound=inbound.value, outbound=outbound.value, use=use)
         # outbound: the most project-like mention (ties: the later one); inbound: the rest, all needed (AND)
         best = max(range(len(mentions)), key=lambda k: (scores[k], k))
         outbound = mentions[best]
@@ -384,11 +266,48 @@ def parse_license_question(text: str, engine: LicenseEngine | None = None) -> Li
         if not rest:
             return None
         inbound_value = " AND ".join(f"({v})" if " OR " in v or " AND " in v else v for v in rest)
-        if len(rest) > 1 and _canon(eng, inbound_value) is None:
-            return None
         if len(rest) > 1:
-            inbound_value = _canon(eng, inbound_value) or inbound_value
-    return LicenseQuery(inbound=inbound_value, outbound=outbound.value, use=use)
+            found = self._canon(inbound_value, budget)
+            if found is None:
+                return None
+            inbound_value = found[0]
+        return LicenseQuery(inbound=inbound_value, outbound=outbound.value, use=use)
+
+    def _parse_command(self, body: str, budget: _Budget) -> LicenseQuery | None:
+        use = None
+        m = re.search(r"(?:--use[=\s]+|use=)(\w+)", body)
+        if m:
+            use = m.group(1).lower()
+            body = body[: m.start()] + body[m.end() :]
+            if use not in ("binary", "saas", "static", "dynamic"):
+                use = None
+        try:
+            tokens = shlex.split(body.replace("`", '"'))
+        except ValueError:
+            tokens = body.split()
+        if len(tokens) < 2 or len(tokens) > 30:
+            return None
+        if any(" " in t for t in tokens) and len(tokens) == 2:
+            a, b = self._canon(tokens[0], budget), self._canon(tokens[1], budget)
+            return LicenseQuery(a[0], b[0], use) if a and b else None
+        for k in range(len(tokens) - 1, 0, -1):
+            b = self._canon(" ".join(tokens[k:]), budget)
+            if not b:
+                continue
+            a = self._canon(" ".join(tokens[:k]), budget)
+            if a:
+                return LicenseQuery(a[0], b[0], use)
+        return None
 
 
-__all__ = ["LicenseQuery", "find_mentions", "parse_license_question"]
+def parse_license_question(text: str, engine: LicenseAdvisor) -> LicenseQuery | None:
+    """`engine.parse_question(text)`, for callers that hold an engine."""
+    return engine.parse_question(text)
+
+
+def find_mentions(text: str, engine: LicenseAdvisor) -> list[LicenseMention]:
+    """`engine.find_mentions(text)`, for callers that hold an engine."""
+    return engine.find_mentions(text)
+
+
+__all__ = ["LicenseQuery", "QuestionReader", "find_mentions", "parse_license_question"]

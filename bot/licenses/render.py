@@ -1,4 +1,9 @@
-"""Readable answers for a LicenseCheck, in Chinese ("zh") or English ("en")."""
+"""Readable answers for a LicenseCheck, in Chinese ("zh") or English ("en").
+
+Markdown that still reads well as plain text (chat channels that do not render Markdown show it as
+it is). A licence family gets a short table: one row per common version, with its verdict and its
+first condition.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,10 @@ _LABELS = {
         "notes": "说明",
         "src": "依据",
         "disclaimer": "以上为自动分析，仅供参考，不构成法律意见。",
+        "versions": "各版本结论",
+        "version": "版本",
+        "verdict": "结论",
+        "first_condition": "主要条件",
     },
     "en": {
         "title": "Licence compatibility",
@@ -38,6 +47,10 @@ _LABELS = {
         "notes": "Notes",
         "src": "Sources",
         "disclaimer": "Automated analysis for guidance only; not legal advice.",
+        "versions": "Per version",
+        "version": "Version",
+        "verdict": "Verdict",
+        "first_condition": "Main condition",
     },
 }
 
@@ -69,6 +82,8 @@ def render_license_answer(check: LicenseCheck, lang: str = "zh") -> str:
     ]
     why = check.explanation if lang == "zh" else (check.explanation_en or check.explanation)
     lines += [f"**{lab['why']}**", why, ""]
+    if check.versions:
+        lines += _version_table(check, lang)
     if check.conditions:
         lines.append(f"**{lab['cond']}**")
         lines += [f"{k}. {_pick(c, lang)}" for k, c in enumerate(check.conditions, 1)]
@@ -84,3 +99,23 @@ def render_license_answer(check: LicenseCheck, lang: str = "zh") -> str:
         lines.append("")
     lines.append(f"_{lab['disclaimer']}_")
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "/").split())
+
+
+def _version_table(check: LicenseCheck, lang: str) -> list[str]:
+    lab = _LABELS[lang]
+    by_inbound = len({v.inbound for v in check.versions}) > 1
+    lines = [
+        f"**{lab['versions']}**",
+        f"| {lab['version']} | {lab['verdict']} | {lab['first_condition']} |",
+        "|---|---|---|",
+    ]
+    for v in check.versions:
+        name = v.inbound if by_inbound else _out_name(v.outbound, lang)
+        first = _pick(v.conditions[0], lang) if v.conditions else "—"
+        lines.append(f"| {_cell(name)} | {_VERDICT[lang][v.verdict]} | {_cell(first)} |")
+    lines.append("")
+    return lines

@@ -1,4 +1,5 @@
-"""Rule data: the OSADL matrix (verdicts only) and YuanBot's override layer.
+"""Rule data: the OSADL matrix (verdicts only), the licence-text layer (overrides.yaml), our licence
+classification, proprietary-use rules and licence exceptions.
 
 OSADL: "leading" licence = outbound (the licence of the combined work, top-level "name");
 "subordinate" = inbound (the code being used, entries of "compatibilities").
@@ -16,17 +17,18 @@ from pathlib import Path
 
 import yaml
 
+from bot.licenses.references import OSADL_URL
+from bot.types import LicenseReference
+
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+__all__ = ["OSADL_MAP", "OSADL_URL", "RuleSet", "gnu_parts", "later_alternatives", "load_yaml_text"]
 
 
 def load_yaml_text(text: str):
     """PyYAML with the C loader when available (5-10x faster)."""
     return yaml.load(text, Loader=_LOADER)
 
-
-from bot.types import LicenseReference
-
-OSADL_URL = "https://www.osadl.org/fileadmin/checklists/matrixseqexpl.html"
 OSADL_MAP = {
     "Yes": "compatible",
     "Same": "compatible",
@@ -47,6 +49,9 @@ CATEGORIES = (
 COPYLEFT = ("weak copyleft", "strong copyleft", "network copyleft")
 
 
+OSADL_GENERIC = ("generic-permissive", "copyleft-to-permissive", "copyleft-to-copyleft")
+
+
 @dataclass(frozen=True)
 class OsadlPair:
     raw: str  # Yes / No / Unknown / Check dependency / Same
@@ -55,6 +60,11 @@ class OsadlPair:
     @property
     def verdict(self) -> str:
         return OSADL_MAP[self.raw]
+
+    @property
+    def generic(self) -> bool:
+        """One of OSADL's three generic rules, not a checklist statement about this pair."""
+        return self.kind in OSADL_GENERIC
 
 
 @dataclass
@@ -68,6 +78,13 @@ class OverrideRule:
     conditions: list[str] = field(default_factory=list)
     note_zh: str | None = None
     note_en: str | None = None
+
+
+@dataclass
+class KindRule(OverrideRule):
+    """An override that holds for every outbound licence of the given kinds."""
+
+    outbound_kinds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -147,6 +164,24 @@ class RuleSet:
                         note_zh=r.get("note_zh"),
                         note_en=r.get("note_en"),
                     )
+        self.kind_rules: dict[str, list[KindRule]] = {}  # inbound -> rules by outbound kind
+        for r in ov.get("kind_rules") or []:
+            if not r.get("source"):
+                raise ValueError(f"override rule without a source: {r}")
+            for i in _as_list(r["inbound"]):
+                if r.get("outbound_kind"):
+                    self.kind_rules.setdefault(i, []).append(KindRule(
+                        inbound=i, outbound="*", verdict=r["verdict"], reason_zh=r["reason_zh"],
+                        reason_en=r["reason_en"], sources=_sources(r["source"]),
+                        conditions=list(r.get("conditions") or []),
+                        outbound_kinds=tuple(_as_list(r["outbound_kind"])),
+                    ))
+                for o in _as_list(r.get("outbound") or []):
+                    self.overrides.setdefault((i, o), OverrideRule(
+                        inbound=i, outbound=o, verdict=r["verdict"], reason_zh=r["reason_zh"],
+                        reason_en=r["reason_en"], sources=_sources(r["source"]),
+                        conditions=list(r.get("conditions") or []),
+                    ))
         self.pair_notes: dict[tuple[str, str], list[PairNote]] = {}
         for n in ov.get("notes") or []:
             for i in _as_list(n["inbound"]):
@@ -162,8 +197,6 @@ class RuleSet:
                 raise ValueError(f"unknown category {cat}")
             for lid in ids:
                 self.category_of[lid] = cat
-        self.gpl3_ok = set(meta.get("gpl3_compatible") or [])
-        self.gpl2_ok = set(meta.get("gpl2_compatible") or [])
 
         prop = load_yaml_text((data_dir / "proprietary.yaml").read_text(encoding="utf-8"))
         self.proprietary: dict[str, dict[str, dict]] = prop["rules"]
@@ -177,6 +210,9 @@ class RuleSet:
     # ------------------------------------------------------------------ lookups
     def osadl_pair(self, inbound: str, outbound: str) -> OsadlPair | None:
         return self.osadl.get((inbound, outbound))
+
+    def kind_rule(self, inbound: str, outbound_kind: str) -> KindRule | None:
+        return next((r for r in self.kind_rules.get(inbound, []) if outbound_kind in r.outbound_kinds), None)
 
     def proprietary_rules_for(self, lid: str) -> dict[str, dict] | None:
         for patterns, rules in self.proprietary_by_license:
@@ -216,7 +252,8 @@ def later_alternatives(lid: str) -> list[str]:
     out = []
     for v in versions[versions.index(ver) :]:
         out.append(f"{fam}-{v}-only")
-    # LGPL-2.x explicitly allows conversion to GPL-2.0 or later (LGPL-2.1 section 3)
+    # LGPL-2.x allows conversion to the GPL, version 2 or later (LGPL-2.1 section 3); LGPL-3.0 is GPLv3
+    # plus additional permissions, which may be dropped (GPLv3 section 7): GPLv3 only.
     if fam == "LGPL":
-        out.extend(["GPL-2.0-only", "GPL-3.0-only"])
+        out.extend(["GPL-2.0-only", "GPL-3.0-only"] if ver.startswith("2") else ["GPL-3.0-only"])
     return out

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.retrieval.tokenize import tokenize
+
 GLOSSARY: dict[str, list[str]] = {
     "talent": ["人才"], "talents": ["人才"], "people": ["人才"], "housing": ["住房"], "house": ["住房"],
     "subsidy": ["补贴"], "subsidies": ["补贴"], "allowance": ["补贴"], "tax": ["税", "个税", "税收"],
@@ -126,8 +128,6 @@ def other_places(question: str, tokens: list[str]) -> set[str]:
 
 def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
     """Each token of a question with the document-vocabulary terms that express the same thing."""
-    from bot.retrieval.tokenize import tokenize
-
     groups: dict[str, set[str]] = {}
     for token in tokenize(question):
         groups.setdefault(token, {token}).update(SYNONYMS_ZH.get(token, []))

@@ -115,3 +115,15 @@ def test_a_whole_project_audit_request_points_to_the_audit(assistant, question, 
 def test_a_pair_question_is_not_an_audit_request(assistant):
     answer = assistant.ask(Question(text="MIT 和 GPL-3.0-only 兼容吗？"))
     assert answer.license_check is not None and "/audit" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["我在商业软件里用了 LGPL 的库，需要开源我的代码吗？",
+                                      "Can I use an LGPL library in my closed-source product?"])
+def test_a_licence_family_is_answered_per_version(assistant, question):
+    answer = assistant.ask(Question(text=question))
+    check = answer.license_check
+    assert answer.status == "answered" and check is not None and check.family
+    versions = {v.inbound for v in check.versions}
+    assert {"LGPL-2.1-only", "LGPL-3.0-only"} <= versions
+    assert all(v.verdict in ("compatible", "conditional", "incompatible", "unknown") for v in check.versions)
+    assert "LGPL-2.1-only" in answer.answer and "LGPL-3.0-only" in answer.answer  # the per-version table

@@ -106,7 +106,7 @@ def test_standalone_after_policy_turn(q):
 @pytest.mark.parametrize("q,expected", [
     ("Is that also true for GPL-2.0?", "Can I use MPL-2.0 code in a GPL-2.0-only project?"),
     ("What about Apache-2.0?", "Can I use MPL-2.0 code in an Apache-2.0 project?"),
-    ("How about GPL v2?", "Can I use MPL-2.0 code in a GPL-2.0-only project?"),
+    ("How about GPL v2?", "Can I use MPL-2.0 code in a GPLv2 project?"),  # a family: answered per version
     ("And for an Apache-2.0 project?", "Can I use MPL-2.0 code in an Apache-2.0 project?"),
     ("Does that also hold for AGPL-3.0?", "Can I use MPL-2.0 code in an AGPL-3.0-only project?"),
     ("Is it the same for MIT?", "Can I use MPL-2.0 code in a MIT project?"),
@@ -149,7 +149,8 @@ def test_licence_pronoun_question_without_licence_is_not_rewritten_to_licences()
 
 
 def test_mentions_come_from_the_licence_engine():
-    assert [m.expression for m in find("What about GPL v3?")] == ["GPL-3.0-only"]
+    assert [(m.expression, m.family) for m in find("What about GPL v3?")] == [("GPLv3", True)]
+    assert [m.expression for m in find("What about GPL-3.0?")] == ["GPL-3.0-only"]
     assert [m.expression for m in find("And Apache-2.0?")] == ["Apache-2.0"]
     assert find("Is there a housing subsidy?") == []
 
@@ -170,7 +171,11 @@ def test_rewrites_parse_with_the_real_licence_parser():
 
 
 def test_names_people_type():
-    assert rewrite_followup("What about GPL v2?", [LICENCE], find) == "Can I use MPL-2.0 code in a GPL-2.0-only project?"
+    assert rewrite_followup("What about GPL-2.0?", [LICENCE], find) == "Can I use MPL-2.0 code in a GPL-2.0-only project?"
+    family = rewrite_followup("What about GPL v2?", [LICENCE], find)
+    assert family == "Can I use MPL-2.0 code in a GPLv2 project?"
+    check = ENGINE.check(*(lambda q: (q.inbound, q.outbound))(ENGINE.parse_question(family)))
+    assert check.family and {v.outbound for v in check.versions} >= {"GPL-2.0-only", "GPL-2.0-or-later"}
     assert rewrite_followup("那 Apache 2.0 的库呢？", [LICENCE], find) == "Apache-2.0 的代码能用在 GPL-3.0-only 项目里吗？"
     assert rewrite_followup("有住房补贴吗？", [TALENT_ZH], find) == "开源人才 有住房补贴吗？"
 

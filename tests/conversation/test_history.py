@@ -10,7 +10,7 @@ import pytest
 from bot.conversation import SessionHistory, make_turn, rewrite_followup, topic_terms
 from bot.stores import RedisStore
 from bot.types import Answer, LicenseCheck, Turn
-from tests.conversation.test_followup import find
+from tests.conversation.test_followup import ENGINE, find
 
 
 def turn(q: str, **kw) -> Turn:
@@ -134,9 +134,7 @@ def _policy(_q):
 
 
 def _licence(q):
-    from bot.licenses.questions import parse_license_question  # the real parser reads our rewrites
-
-    parsed = parse_license_question(q)
+    parsed = ENGINE.parse_question(q)  # the real parser reads our rewrites
     assert parsed is not None, q
     check = LicenseCheck(verdict="unknown", inbound=parsed.inbound, outbound=parsed.outbound, explanation="…")
     return Answer(answer="……", status="answered", license_check=check)

@@ -5,15 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.licenses import default_data_dir
 from bot.licenses.engine import LicenseEngine
 
 DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+RULE_DATA = REPO / "knowledge" / "licenses" / "engine"
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    return default_data_dir()
+    return RULE_DATA
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +31,7 @@ def texts_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(data_dir: Path, texts_dir: Path) -> LicenseEngine:
-    return LicenseEngine.load(data_dir, texts_dir)
+    return LicenseEngine(data_dir, texts_dir)
 
 
 @pytest.fixture()

@@ -80,9 +80,9 @@ def test_describe(client):
     assert client.get("/api/licenses/gpl-3.0-or-later").json()["category"] == "strong copyleft"
 
 
-def test_describe_unknown_is_404_with_suggestions(client):
+def test_describe_unknown_is_422_with_suggestions(client):
     r = client.get("/api/licenses/Apache-3.0")
-    assert r.status_code == 404
+    assert r.status_code == 422
     assert "Apache-2.0" in r.json()["detail"]["suggestions"]
 
 

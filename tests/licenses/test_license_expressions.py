@@ -36,7 +36,7 @@ def test_or_takes_the_best_branch_and_names_it(engine, inbound, outbound, verdic
         ("MIT AND (GPL-2.0-only OR Apache-2.0)", "Apache-2.0", "compatible"),
         ("MIT AND LGPL-2.1-only", "GPL-2.0-only", "conditional"),  # conditional survives AND
         ("MIT AND OpenSSL", "Apache-2.0", "unknown"),  # unknown survives AND
-        ("LGPL-2.1-only AND AFL-3.0", "GPL-2.0-only", "unknown"),  # unknown < conditional
+        ("LGPL-2.1-only AND Bitstream-Vera", "GPL-2.0-only", "unknown"),  # unknown < conditional
         ("GPL-2.0-only AND OpenSSL", "Apache-2.0", "incompatible"),  # incompatible < unknown
     ],
 )
@@ -102,8 +102,6 @@ def test_deprecated_gpl_id_gets_only_or_later_note(engine):
         "MIT OR Foo",
         "a (b",
         "MIT (",
-        "GPL",
-        "BSD",
         "WITH",
         "()",
         "MIT MIT",

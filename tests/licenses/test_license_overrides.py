@@ -27,17 +27,18 @@ def test_every_override_rule_has_a_source(data_dir):
         assert r["reason_zh"] and r["reason_en"]
 
 
-def test_override_rules_apply_and_never_contradict_osadl(engine, data_dir):
+def test_override_rules_decide_and_say_when_osadl_disagrees(engine, data_dir):
+    """Licence texts and stewards are the highest-precedence layer."""
     for i, o, r in _rules(data_dir):
         res = engine.check(i, o)
+        assert res.verdict == r["verdict"], (i, o)
+        titles = {s.title for s in res.sources}
+        rule_srcs = r["source"] if isinstance(r["source"], list) else [r["source"]]
+        assert any(s["title"] in titles for s in rule_srcs)
         pair = engine.rules.osadl_pair(i, o)
-        if pair is not None and pair.raw != "Unknown":
-            assert res.verdict == OSADL_MAP[pair.raw], (i, o)
-        else:
-            assert res.verdict == r["verdict"], (i, o)
-            titles = {s.title for s in res.sources}
-            rule_srcs = r["source"] if isinstance(r["source"], list) else [r["source"]]
-            assert any(s["title"] in titles for s in rule_srcs)
+        stance = {"compatible": "yes", "conditional": "yes", "incompatible": "no"}
+        if pair is not None and pair.raw != "Unknown" and stance.get(OSADL_MAP[pair.raw]) != stance.get(r["verdict"]):
+            assert "OSADL" in res.explanation_en, (i, o)
 
 
 @pytest.mark.parametrize(
@@ -185,13 +186,9 @@ def test_engine_is_a_license_advisor(engine):
     assert isinstance(engine, LicenseAdvisor)
 
 
-def test_load_is_cached_and_fast(data_dir, texts_dir):
-    import time
-
+def test_engines_share_no_state(data_dir, texts_dir):
     from bot.licenses.engine import LicenseEngine
 
-    assert LicenseEngine.load(data_dir, texts_dir) is LicenseEngine.load(data_dir, texts_dir)
-    t = time.perf_counter()
-    fresh = LicenseEngine(data_dir, texts_dir)  # not cached: parse all rule data
-    assert time.perf_counter() - t < 2.0  # ~0.2 s on a quiet machine; generous for CI
-    assert fresh.check("MIT", "GPL-3.0-only").verdict == "compatible"
+    a, b = LicenseEngine(data_dir, texts_dir), LicenseEngine(data_dir, texts_dir)
+    assert a is not b and a.catalog is not b.catalog and a.parser is not b.parser
+    assert a.check("MIT", "GPL-3.0-only").verdict == b.check("MIT", "GPL-3.0-only").verdict == "compatible"

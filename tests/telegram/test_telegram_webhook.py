@@ -172,7 +172,7 @@ def test_cli_polling_uses_the_services_factory(fake_api: FakeBotApi, monkeypatch
         calls.append((settings, assistant, store, feedback, drop_pending_updates, audit))
 
     monkeypatch.setattr("adapters.telegram.cli.run_polling", fake_run_polling)
-    monkeypatch.setattr("bot.logging_setup.configure_logging", lambda *a, **k: None)
+    monkeypatch.setattr("adapters.telegram.cli.configure_logging", lambda *a, **k: None)
     settings = make_settings(fake_api)
     audit = object()  # the SBOM document handler's runner is passed through as given
     services = Services(settings=settings, assistant=FakeAssistant(), store=InProcessStore(),

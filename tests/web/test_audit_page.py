@@ -20,7 +20,7 @@ from bot.api.routes_audit import build_audit_router
 from bot.licenses.engine import LicenseEngine
 from bot.settings import Settings
 
-from .support import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from .support import CHROMIUM, LiveServer
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,13 +47,6 @@ def server(tmp_path_factory):
     with LiveServer(app) as live:
         yield live
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from tests.helpers import make_settings
 
 from .support import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     HOSTILE,
     FakeAssistant,
     HostPages,
@@ -69,13 +68,6 @@ def server(tmp_path_factory, allowed_site, assistant, feedback):
     with LiveServer(make_app(settings, assistant, feedback)) as live:
         yield live
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture

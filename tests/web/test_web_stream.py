@@ -21,7 +21,7 @@ from bot.types import Answer, Hit, Passage, Question
 from tests.fakes import FakeCorpus, FakeEmbedder, FakeQuestionLog, FakeSearcher
 from tests.helpers import make_settings
 
-from .support import CHROMIUM, CHROMIUM_ARGS, HOUSING_SOURCES, FakeAssistant, LiveServer, web_reply
+from .support import CHROMIUM, HOUSING_SOURCES, FakeAssistant, LiveServer, web_reply
 
 FINAL = Answer(answer="开源领军人才可申请人才公寓或租赁补贴 [1]；首次购房还可享受购房补贴 [2]。",
                status="answered", sources=HOUSING_SOURCES, mode="llm")
@@ -195,15 +195,13 @@ def test_assistant_without_llm_yields_the_answer_in_one_piece():
 # --- the widget in Chromium -------------------------------------------------------------------------
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
-def test_widget_renders_a_streamed_answer(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    expect = sync_api.expect
+def test_widget_renders_a_streamed_answer(tmp_path, browser):
+    expect = pytest.importorskip("playwright.sync_api").expect
     settings = make_settings(data_dir=tmp_path)
     assistant = StreamingAssistant()
-    with LiveServer(stream_app(settings, assistant)) as live, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with LiveServer(stream_app(settings, assistant)) as live:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.set_default_timeout(10_000)
             stream_posts = []
             page.on("request", lambda req: stream_posts.append(req.url) if req.url.endswith("/api/ask/stream") else None)
@@ -219,29 +217,32 @@ def test_widget_renders_a_streamed_answer(tmp_path):
             expect(answer.locator(".yb-source").first).to_have_attribute("open", "")
             assert stream_posts and len(assistant.questions) == 1  # streamed, no fallback to /api/ask
         finally:
-            browser.close()
+            page.close()
 
 
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
-def test_widget_falls_back_to_ask_without_the_stream_endpoint(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    expect = sync_api.expect
+def test_widget_falls_back_to_ask_without_the_stream_endpoint(tmp_path, browser):
+    expect = pytest.importorskip("playwright.sync_api").expect
     settings = make_settings(data_dir=tmp_path)
     assistant = FakeAssistant(web_reply)
     app = create_app(Services(settings=settings, assistant=assistant, question_log=FakeQuestionLog()),
-                     routers=[build_web_router(settings)], protection=False)  # no stream router: 404
-    with LiveServer(app) as live, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                     routers=[build_web_router(settings)], protection=False)
+    with LiveServer(app) as live:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.set_default_timeout(10_000)
+            asked = []
+            page.on("request", lambda req: asked.append(req.url.rsplit("/", 2)[-2:]) if "/api/ask" in req.url else None)
+            # an older server (or a proxy) without the stream endpoint
+            page.route("**/api/ask/stream", lambda route: route.fulfill(status=404, content_type="application/json",
+                                                                         body='{"message": "Not Found"}'))
             page.goto(live.url + "/embed")
             page.locator("#yb-input").fill("开源人才能享受哪些住房方面的支持？")
             page.locator("#yb-input").press("Enter")
             answer = page.locator(".yb-msg.yb-bot:not(.yb-welcome)").first
             expect(answer.locator(".yb-cite")).to_have_count(2)
             expect(page.locator(".yb-error")).to_have_count(0)
-            assert len(assistant.questions) == 1
+            assert len(assistant.questions) == 1 and ["ask", "stream"] in asked and ["api", "ask"] in asked
         finally:
-            browser.close()
+            page.close()
