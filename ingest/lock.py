@@ -25,7 +25,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import redis
 from filelock import FileLock, Timeout
+from redis import exceptions as rx
 
 from bot.errors import IngestBusy
 from bot.settings import Settings
@@ -121,15 +123,11 @@ class _FileLease:
 # --- Redis: every worker on every host --------------------------------------------------------
 class RedisIngestLock:
     def __init__(self, redis_url: str, name: str, lease_seconds: float = LEASE_SECONDS) -> None:
-        import redis
-
         self._redis = redis.Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
         self.name = name
         self.lease_seconds = lease_seconds
 
     def acquire(self, holder: LockHolder) -> Lease:
-        from redis import exceptions as rx
-
         lock = self._redis.lock(self.name, timeout=self.lease_seconds, blocking=False, thread_local=False)
         try:
             if not lock.acquire():
@@ -141,8 +139,6 @@ class RedisIngestLock:
         return _RedisLease(self, lock)
 
     def holder(self) -> LockHolder | None:
-        from redis import exceptions as rx
-
         try:
             return LockHolder.from_json(self._redis.get(self._info_key))
         except rx.RedisError:
@@ -164,8 +160,6 @@ class _RedisLease:
         self._renewer.start()
 
     def _renew(self) -> None:
-        from redis import exceptions as rx
-
         ttl = self._owner.lease_seconds
         while not self._stop.wait(ttl / 3):
             try:
@@ -178,8 +172,6 @@ class _RedisLease:
                 log.warning("could not renew the ingest lock: %s", exc.__class__.__name__)
 
     def release(self) -> None:
-        from redis import exceptions as rx
-
         if self._stop.is_set():
             return
         self._stop.set()

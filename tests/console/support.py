@@ -8,6 +8,9 @@ import shutil
 import time
 from pathlib import Path
 
+import docx
+from pypdf import PdfWriter
+
 from bot.settings import Settings
 from bot.wiring import Components
 from tests.helpers import KNOWLEDGE, POLICY, make_settings
@@ -44,8 +47,6 @@ def built_components(settings: Settings, embeddings) -> Components:
 
 def docx_bytes(title: str, sections: list[tuple[str, str]]) -> bytes:
     """A Word file: a Title paragraph, then a Heading 1 and a paragraph per section."""
-    import docx
-
     document = docx.Document()
     document.add_paragraph(title, style="Title")
     for heading, text in sections:
@@ -58,8 +59,6 @@ def docx_bytes(title: str, sections: list[tuple[str, str]]) -> bytes:
 
 def scanned_pdf_bytes() -> bytes:
     """A PDF with pages but no text layer, as a scanner makes them."""
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     writer.add_blank_page(width=595, height=842)
