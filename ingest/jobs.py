@@ -1,6 +1,6 @@
 """Ingest jobs: a change to the knowledge folder, then the same sync as `yuanbot ingest`, in the background.
 
-    job = jobs.start("upload", "上传 2 个文件", actor="console 203.0.113.7",
+    job = jobs.start("upload", "上传 2 个文件", actor="console", address="203.0.113.7",
                      apply=lambda: editor.upload("policy", files), precheck=None)
     jobs.get(job.id)        # JobState: stage, chunks done / total, then the per-file result
 
@@ -65,7 +65,8 @@ class JobState(BaseModel):
     id: str
     kind: str
     label: str
-    actor: str
+    actor: str  # "console", "token", "admin API"
+    address: str = ""  # the client's, when a request started it
     state: Literal["running", "done", "failed"] = "running"
     stage: Stage = "checking"
     done: int = 0
@@ -112,14 +113,14 @@ class IngestJobs:
 
     # --- running --------------------------------------------------------------------------------
     def start(self, kind: str, label: str, actor: str, apply: Callable[[], Change],
-              precheck: Callable[[], None] | None = None) -> JobState:
+              precheck: Callable[[], None] | None = None, *, address: str = "") -> JobState:
         """Take the lock (IngestBusy when held), run `precheck` (its errors cancel the job), then run
         `apply` and the sync in a background thread."""
-        lease = self.lock.acquire(LockHolder(who=actor, what=label))
+        lease = self.lock.acquire(LockHolder(who=f"{actor} {address}".strip(), what=label))
         try:
             if precheck is not None:
                 precheck()
-            job = JobState(id=uuid.uuid4().hex[:16], kind=kind, label=label, actor=actor)
+            job = JobState(id=uuid.uuid4().hex[:16], kind=kind, label=label, actor=actor, address=address)
             self._publish(job)
             self.store.set("console:job:latest", job.id, ttl=JOB_TTL)
         except BaseException:

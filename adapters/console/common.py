@@ -48,9 +48,9 @@ class ConsoleContext:
     async def start_job(self, staff: Staff, action: str, target: str, label: str, apply: Callable[[], Change],
                         precheck: Callable[[], None] | None = None, detail: str | dict = "") -> JSONResponse:
         """Start an ingest job (202 with its state) or say why not: 409 busy or stale, 422 invalid."""
-        actor = f"{staff.actor} {staff.address}"
         try:
-            job: JobState = await run_in_threadpool(self.services.jobs.start, action, label, actor, apply, precheck)
+            job: JobState = await run_in_threadpool(
+                lambda: self.services.jobs.start(action, label, staff.actor, apply, precheck, address=staff.address))
         except IngestBusy as exc:
             await self.record(action, staff, target=target, outcome="refused", detail=str(exc))
             raise problem(409, "busy", str(exc)) from None

@@ -75,6 +75,7 @@ def test_upload_a_docx_then_ask_about_it(staff, console) -> None:
     events = staff.get("/admin/api/changes?limit=5").json()["events"]
     assert [e["action"] for e in events[:2]] == ["job_end", "upload"]
     assert events[1]["target"].endswith("marathon.docx") and events[0]["detail"].startswith("added 1")
+    assert {(e["actor"], e["address"]) for e in events[:2]} == {("console", "testclient")}
 
 
 @pytest.mark.parametrize(("name", "data", "reason"), [
