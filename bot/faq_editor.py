@@ -76,6 +76,7 @@ class FaqReviewer:
                    f"({d.file} #{d.index + 1})" for d in duplicates if d.duplicate]
         warnings = [f"与已有问题相近（相似度 {d.similarity:.2f}）：{d.question} / close to an existing question"
                     for d in duplicates if not d.duplicate]
+        errors += self._topic_problems(entry, file, index)
         preview = self._preview(entry, clauses) if clauses else None
         current = None
         if with_current and self.ask is not None:
@@ -130,6 +131,15 @@ class FaqReviewer:
         wanted = _norm(title)
         sections = [p.section for p in self.corpus.passages() if p.kind != "faq" and _norm(p.title) == wanted]
         return list(dict.fromkeys(s for s in sections if s)) if sections else None
+
+    def _topic_problems(self, entry: FaqEntry, file: str | None, index: int | None) -> list[str]:
+        """A topic id is carried by one entry per language (knowledge/faq/README.md)."""
+        if not entry.id:
+            return []
+        taken = [e for e in self.entries() if e.entry.id == entry.id and e.entry.lang == entry.lang
+                 and not (e.file == file and e.index == index)]
+        return [f"主题 id “{entry.id}” 已有 {entry.lang} 条目（{e.file} 第 {e.index + 1} 条）/ topic id {entry.id!r} "
+                f"already has a {entry.lang} entry ({e.file} #{e.index + 1})" for e in taken[:1]]
 
     # --- duplicates -----------------------------------------------------------------------------
     def near_duplicates(self, entry: FaqEntry, file: str | None, index: int | None) -> list[NearDuplicate]:

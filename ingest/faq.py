@@ -22,6 +22,7 @@ from bot.errors import DocumentError, EditRejected, StaleEdit
 from ingest import yaml_edit
 from ingest.loaders import IGNORE_MARKER, _read_faq, is_candidate
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_QUESTION = 500
 MAX_ANSWER = 4000
 MAX_SOURCE = 500
@@ -136,7 +137,7 @@ def read_entries(path: Path, root: Path) -> list[StoredEntry]:
 def _load(path: Path) -> list[Any]:
     text, _, _ = yaml_edit.read_text(path)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (the C one when available)
     except yaml.YAMLError as exc:
         raise EditRejected(f"{path.name} 不是有效的 YAML / {path.name} is not valid YAML: {exc}") from exc
     return data if isinstance(data, list) else []

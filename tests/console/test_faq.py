@@ -78,6 +78,16 @@ def test_duplicates_are_refused_and_near_duplicates_shown(staff) -> None:
     assert all(d["question"] != "开源人才能享受哪些住房方面的支持？" for d in english["duplicates"])
 
 
+def test_a_topic_id_is_carried_by_one_entry_per_language(staff) -> None:
+    stored = entries(staff, "faq/licensing.yaml")[0]
+    topic, lang = stored["entry"]["id"], stored["entry"]["lang"]
+    clash = check(staff, {"question": "一个完全不同的新问题？", "answer": "回答。", "source": HOUSING_CLAUSE, "id": topic,
+                          "lang": lang}, file="faq/licensing.yaml")
+    assert any(f"topic id {topic!r} already has a {lang} entry" in e for e in clash["errors"])
+    itself = check(staff, stored["entry"], file="faq/licensing.yaml", index=stored["index"])
+    assert not any("topic id" in e for e in itself["errors"])  # editing the entry that carries it
+
+
 def test_add_an_entry_and_get_it_answered(staff, console) -> None:
     path = console[0].knowledge_dir / "faq" / "policy.yaml"
     before = path.read_text(encoding="utf-8")
