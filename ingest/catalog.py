@@ -7,7 +7,6 @@ reason of its last failed ingest (the failure ledger, written by every sync: con
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -19,12 +18,12 @@ from pydantic import BaseModel
 
 from bot.errors import DocumentError
 from bot.retrieval.knowledge import effective_status
-from ingest.loaders import folder_metadata
 from ingest.sync import KINDS, KnowledgeSync, SyncReport
 
 log = logging.getLogger("yuanbot.ingest.catalog")
 
 LEDGER_NAME = "ingest-failures.json"
+VERSION_CHARS = 20
 Pending = Literal["new", "changed", "missing"]
 
 
@@ -50,16 +49,6 @@ class DocumentRow(BaseModel):
     pending: Pending | None = None  # what the next sync would do to it
     error: str | None = None  # the reason its last ingest failed
     version: str | None = None  # of the file and its folder metadata, for refusing stale forms
-
-
-def document_version(path: Path) -> str:
-    """Changes whenever the file or its `_meta.yaml` entry changes."""
-    digest = hashlib.sha256(path.read_bytes())
-    try:
-        digest.update(repr(sorted(folder_metadata(path).items())).encode())
-    except DocumentError:
-        digest.update(b"bad folder metadata")
-    return digest.hexdigest()[:20]
 
 
 class FailureLedger:
@@ -103,6 +92,10 @@ class DocumentCatalog:
         self.root = sync.root
         self.ledger = ledger
 
+    def version(self, path: Path) -> str:
+        """Changes whenever the file or its `_meta.yaml` entry changes: the sync's own fingerprint."""
+        return self.sync.fingerprint(path)[:VERSION_CHARS]
+
     def path_of(self, doc_id: str) -> Path:
         """The file of a document id; never outside the knowledge folder."""
         path = (self.root / doc_id).resolve()
@@ -134,7 +127,8 @@ class DocumentCatalog:
         for planned in plan.documents:
             meta = manifest.get(planned.doc_id)
             pending: Pending | None = {"add": "new", "update": "changed"}.get(planned.action)
-            rows.append(self._row(planned.doc_id, planned.path, meta, pending, ledger))
+            rows.append(self._row(planned.doc_id, planned.path, meta, pending, ledger,
+                                  planned.content_hash[:VERSION_CHARS]))
         for doc_id in plan.removed:
             rows.append(self._row(doc_id, None, manifest.get(doc_id), "missing", ledger))
         known = {row.doc_id for row in rows}
@@ -155,16 +149,16 @@ class DocumentCatalog:
         return self._row(doc_id, path, meta, None, self.ledger.read())
 
     def _row(self, doc_id: str, path: Path | None, meta: dict[str, Any] | None, pending: Pending | None,
-             ledger: dict[str, dict[str, Any]]) -> DocumentRow:
+             ledger: dict[str, dict[str, Any]], version: str | None = None) -> DocumentRow:
         meta = meta or {}
         top = doc_id.split("/", 1)[0]
-        size = version = None
+        size = None
         if path is not None:
             try:
                 size = path.stat().st_size
-                version = document_version(path)
-            except OSError:
-                pass
+                version = version or self.version(path)
+            except (OSError, DocumentError):
+                version = None
         failure = ledger.get(doc_id)
         return DocumentRow(
             doc_id=doc_id, folder=doc_id.rsplit("/", 1)[0] if "/" in doc_id else ".",

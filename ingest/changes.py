@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.errors import DocumentError, EditRejected, StaleEdit
 from ingest import faq as faq_files
 from ingest import metadata
-from ingest.catalog import DocumentCatalog, document_version
+from ingest.catalog import DocumentCatalog
 from ingest.chunking import chunk_document
 from ingest.loaders import FRONT_MATTER, SKIPPED_NAMES, SUFFIXES, TEXT_SUFFIXES, load_document
 from ingest.sync import KINDS, Failure
@@ -106,7 +106,11 @@ class KnowledgeEditor:
 
     def check_version(self, doc_id: str, expected: str | None) -> Path:
         path = self._existing(doc_id)
-        if not expected or document_version(path) != expected:
+        try:
+            current = self.catalog.version(path)
+        except (OSError, DocumentError):
+            current = None
+        if not expected or current != expected:
             raise StaleEdit(f"{doc_id} 在您打开表单后被他人修改，请刷新后再操作 / {doc_id} was changed by someone "
                             "else after you opened the form; reload and try again")
         self.ensure_writable(path.parent)

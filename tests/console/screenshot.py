@@ -2,9 +2,11 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m tests.console.screenshot [--url http://127.0.0.1:8000 --token …]
 
-With --url it photographs a running YuanBot (sign-in with --token; it uploads one small example document,
-and the report shows that server's own question log). Without, it builds a temporary small knowledge base
-(the action plan, the MIT text, the bundled FAQ) with a week of example questions. Debian's Chromium.
+With --url it photographs a running YuanBot (sign-in with --token; it uploads one small example document
+into its knowledge folder, and the report shows that server's own question log). Without, it builds a
+temporary small knowledge base (the action plan, the MIT text, the bundled FAQ) with a week of example
+questions. docs/console.png was taken with --url over the full knowledge base (--no-report), and
+docs/console-report.png without --url. Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def seed(data_dir: Path) -> None:
         log.close()
 
 
-def shoot(url: str, token: str, out: Path) -> None:
+def shoot(url: str, token: str, out: Path, *, report: bool = True) -> None:
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
@@ -68,12 +70,14 @@ def shoot(url: str, token: str, out: Path) -> None:
         page.get_by_role("button", name="上传并同步 Upload & sync").click()
         expect(page.locator("#job")).to_have_attribute("data-state", "done", timeout=120_000)
         page.locator("#kind").select_option("policy")
+        expect(page.locator("#rows tr", has_text="policy/community-guide.docx")).to_have_count(1)  # list reloaded
         page.wait_for_timeout(300)
         page.screenshot(path=str(out / "console.png"))
-        page.goto(f"{url}/admin/questions")
-        expect(page.locator("#chart-topics canvas").first).to_be_visible()
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(out / "console-report.png"), full_page=False)
+        if report:
+            page.goto(f"{url}/admin/questions")
+            expect(page.locator("#chart-topics canvas").first).to_be_visible()
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(out / "console-report.png"))
         browser.close()
 
 
@@ -82,9 +86,10 @@ def main() -> None:
     parser.add_argument("--url")
     parser.add_argument("--token", default=TOKEN)
     parser.add_argument("--out", type=Path, default=DOCS)
+    parser.add_argument("--no-report", action="store_true", help="only the documents page (console.png)")
     args = parser.parse_args()
     if args.url:
-        shoot(args.url, args.token, args.out)
+        shoot(args.url, args.token, args.out, report=not args.no_report)
         return
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -93,7 +98,7 @@ def main() -> None:
         components = built_components(settings, load_embeddings(settings.embedding_model))
         seed(settings.data_dir)
         with serve(build_app(settings, warm_up=False, components=components)) as url:
-            shoot(url, TOKEN, args.out)
+            shoot(url, TOKEN, args.out, report=not args.no_report)
     print(args.out / "console.png", args.out / "console-report.png")
 
 

@@ -8,6 +8,7 @@
   var maxBytes = parseInt(body.dataset.maxBytes, 10) || 50 * 1048576;
   var maxFiles = parseInt(body.dataset.maxFiles, 10) || 20;
   var PAGE = 200;
+  var ORDER = ["policy", "standard", "faq", "other", "license"];
   var KINDS = { policy: "政策 policy", standard: "标准 standard", license: "许可证 licence", faq: "FAQ", other: "其他 other" };
   var STATUS = { in_force: "现行有效 · in force", expired: "已失效 · expired", superseded: "已被替代 · superseded" };
   var PENDING = { "new": "待同步：新文件 / not yet synced: new", changed: "待同步：已修改 / not yet synced: changed",
@@ -30,7 +31,10 @@
   // ---- the list -----------------------------------------------------------------------------------
   function load() {
     return YB.api("api/documents").then(function (data) {
-      state.docs = data.documents;
+      state.docs = data.documents.sort(function (a, b) {  // policy first: what staff change most
+        var x = ORDER.indexOf(a.kind), y = ORDER.indexOf(b.kind);
+        return x !== y ? x - y : (a.doc_id < b.doc_id ? -1 : a.doc_id > b.doc_id ? 1 : 0);
+      });
       fillFolders(data.folders);
       if (!data.writable) {
         YB.say(status, "知识库文件夹不可写，只能查看：" + data.knowledge_dir + "。请将 YUANBOT_KNOWLEDGE_DIR 设为一个可写的文件夹。" +
