@@ -58,9 +58,10 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
     async def documents(request: Request) -> JSONResponse:
         await ctx.caller(request)
         rows = await run_in_threadpool(services.catalog.rows)
+        folders = await run_in_threadpool(services.catalog.folders)
         latest = await run_in_threadpool(services.jobs.latest)
         return JSONResponse({
-            "documents": [r.model_dump() for r in rows], "folders": services.catalog.folders(),
+            "documents": [r.model_dump() for r in rows], "folders": folders,
             "suffixes": sorted(SUFFIXES), "max_upload_bytes": max_bytes,
             "max_upload_files": settings.admin.max_upload_files,
             "writable": os.access(services.knowledge_dir, os.W_OK), "knowledge_dir": str(services.knowledge_dir),
