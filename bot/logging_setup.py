@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any
 
 from asgi_correlation_id.context import correlation_id
+
+# query parameters that authenticate one request (WeChat's signature and nonce): a log reader could
+# replay them within the timestamp window, so the access log shows only that they were there
+SECRET_QUERY_PARAMS = ("signature", "msg_signature", "nonce", "echostr")
+_SECRET_QUERY = re.compile(r"([?&](?:" + "|".join(SECRET_QUERY_PARAMS) + r")=)[^&\s\"]*", re.IGNORECASE)
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
@@ -38,10 +44,27 @@ class ContextFormatter(logging.Formatter):
         return base
 
 
+class RedactQuery(logging.Filter):
+    """Blanks the values of SECRET_QUERY_PARAMS in uvicorn's access lines (the path is one of the args)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SECRET_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def redact_access_log() -> None:
+    """Install RedactQuery on uvicorn's access logger, once."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactQuery) for f in access.filters):
+        access.addFilter(RedactQuery())
+
+
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     """One handler on the root logger for everything, uvicorn's own loggers included (the server is started
     with log_config=None, so they propagate here instead of printing plain text of their own)."""
     records_carry_request_id()
+    redact_access_log()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter() if json_lines else ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")

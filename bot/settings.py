@@ -33,6 +33,11 @@ class WeChatSettings(BaseModel):
     account_type: Literal["service", "subscription"] = "subscription"
     api_base_url: str = "https://api.weixin.qq.com"
     budget_seconds: float = Field(default=4.5, description="Time to answer within WeChat's 5-second window.")
+    mode: Literal["plain", "compat", "safe"] | None = Field(
+        default=None, description="The platform's message mode; safe refuses plaintext deliveries. "
+                                  "Default: safe when an AES key is set, else plain.")
+    timestamp_window: float = Field(
+        default=300.0, gt=0, description="Deliveries signed more than this many seconds from now are refused.")
 
 
 class TelegramSettings(BaseModel):

@@ -212,7 +212,8 @@ def build_app(settings: Settings, *, warm_up: bool = True, components: Component
     routers = [build_audit_router(services.licenses, license_texts_dir(), settings.audit_max_upload_bytes),
                build_license_router(services.licenses, max_identify_bytes=settings.max_identify_body_bytes),
                build_web_router(settings),
-               build_wechat_router(settings, services.assistant, services.store)]
+               build_wechat_router(settings, services.assistant, services.store,
+                                   forget_session=lambda session: components.conversation.forget(session))]
     if settings.admin.enabled:
         routers.append(build_admin_router(
             settings, services.question_log, ingest=lambda: _admin_ingest(components),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -58,9 +59,9 @@ def build_telegram_webhook(
         if not application.running:
             # Telegram retries later; the log says why the application is not running
             return JSONResponse({"message": "telegram bot is not running"}, status_code=503)
-        try:
-            data = await request.json()
-        except ValueError:
+        try:  # the app's body cap (413) applies before this; what remains may still be hostile
+            data = json.loads(await request.body())
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to parse
             return JSONResponse({"message": "body is not JSON"}, status_code=400)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return JSONResponse({"message": "not a Telegram update"}, status_code=400)

@@ -2,6 +2,10 @@
 
 WeChat's XML is flat and never needs a DOCTYPE, so the parser refuses one outright: that closes
 entity expansion ("billion laughs") and external entities (XXE) before any entity is defined.
+
+The URL signature covers only the token, timestamp and nonce, never the body: a captured signature could
+carry another body. So a delivery's timestamp must be within a window of the server's clock (the nonce
+cache in `replay.py` closes the window itself), and in safe mode a plaintext delivery is refused outright.
 """
 
 from __future__ import annotations
@@ -9,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 from xml.parsers import expat
 
 from wechatpy.crypto import WeChatCrypto
@@ -17,6 +23,10 @@ from wechatpy.crypto import WeChatCrypto
 from bot.errors import ConfigError
 
 MAX_BODY_BYTES = 64 * 1024
+DEFAULT_TIMESTAMP_WINDOW = 300  # seconds either side of the server's clock
+
+Mode = Literal["plain", "compat", "safe"]
+MODES: tuple[str, ...] = ("plain", "compat", "safe")
 
 
 class BadMessage(Exception):
@@ -109,26 +119,54 @@ class Inbound:
 
 
 class Codec:
-    """Verifies and decodes deliveries and encodes replies for one account (current + previous AES key)."""
+    """Verifies and decodes deliveries and encodes replies for one account (current + previous AES key).
 
-    def __init__(self, token: str, appid: str | None, aes_key: str | None, previous_aes_key: str | None = None):
+    `mode` is the message mode set on the WeChat platform: `plain` and `compat` accept plaintext and
+    encrypted deliveries alike (compat is also the mode to switch through), `safe` refuses plaintext.
+    `clock` is the wall clock the timestamp window is checked against (tests pass a fixed one).
+    """
+
+    def __init__(self, token: str, appid: str | None, aes_key: str | None, previous_aes_key: str | None = None,
+                 *, mode: Mode | None = None, timestamp_window: float = DEFAULT_TIMESTAMP_WINDOW,
+                 clock: Callable[[], float] = time.time):
         self.token = token
         self.appid = appid or ""
         try:
             self.cryptos = [WeChatCrypto(token, key, self.appid) for key in (aes_key, previous_aes_key) if key]
         except Exception as exc:  # wechatpy asserts on a key that is not 43 base64 characters
             raise ConfigError("YUANBOT_WECHAT_(PREVIOUS_)AES_KEY must be the 43-character EncodingAESKey") from exc
+        self.mode: Mode = mode or ("safe" if self.cryptos else "plain")
+        if self.mode not in MODES:
+            raise ConfigError(f"YUANBOT_WECHAT_MODE must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if self.mode != "plain" and not self.cryptos:
+            raise ConfigError(f"YUANBOT_WECHAT_MODE={self.mode} needs YUANBOT_WECHAT_AES_KEY (the EncodingAESKey)")
+        if timestamp_window <= 0:
+            raise ConfigError("YUANBOT_WECHAT_TIMESTAMP_WINDOW must be a positive number of seconds")
+        self.timestamp_window = timestamp_window
+        self.clock = clock
 
     def verify_url(self, signature: str | None, timestamp: str, nonce: str) -> bool:
-        return signature_ok(signature, self.token, timestamp, nonce)
+        """A valid signature over a timestamp within the window (URL verification and every delivery)."""
+        return signature_ok(signature, self.token, timestamp, nonce) and self.timestamp_fresh(timestamp)
+
+    def timestamp_fresh(self, timestamp: str) -> bool:
+        try:
+            sent = int(timestamp)
+        except ValueError:
+            return False
+        return abs(self.clock() - sent) <= self.timestamp_window
 
     def decode(self, query: dict[str, str], body: bytes) -> Inbound:
         """Raise Forbidden/BadMessage, or return the plaintext message fields."""
         timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
-        if not self.verify_url(query.get("signature"), timestamp, nonce):
+        if not signature_ok(query.get("signature"), self.token, timestamp, nonce):
             raise Forbidden("bad signature")
+        if not self.timestamp_fresh(timestamp):
+            raise Forbidden(f"timestamp outside the {self.timestamp_window:g} s window")
         outer = parse_xml(body)
         if query.get("encrypt_type", "raw").lower() != "aes":
+            if self.mode == "safe":
+                raise Forbidden("plaintext delivery refused in safe mode")
             if not outer.get("MsgType"):
                 raise BadMessage("no MsgType")
             return Inbound(outer, None, nonce, timestamp, "plain")
@@ -140,7 +178,7 @@ class Codec:
         for crypto in self.cryptos:
             try:
                 plain = crypto.decrypt_message({"Encrypt": encrypted}, query["msg_signature"], timestamp, nonce)
-            except Exception:  # wrong key or AppID: padding, unicode, struct or InvalidAppId errors
+            except Exception:  # noqa: BLE001, S112 - wrong key or AppID: padding, unicode, struct, InvalidAppId
                 continue
             inner = parse_xml(plain)
             if not inner.get("MsgType"):

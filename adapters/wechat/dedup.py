@@ -1,7 +1,13 @@
-"""Per-message state in the shared store, so WeChat's retries (same MsgId) are answered exactly once.
+"""Per-message state in the shared store, so WeChat's retries (same MsgId) are answered with one piece of work.
 
-Every flag is a store key, so several workers agree; `set_if_absent` is the only arbiter:
-the first delivery to `claim` a message does the work, and whoever wins `claim_send` delivers it.
+Every flag is a store key, so several workers agree; `set_if_absent` is the only arbiter: the first delivery
+to `claim` a message does the work. How the finished reply reaches the user is claimed once too, by one of
+three routes that exclude each other: passive replies (any number of them: a passive reply goes back on one
+connection, and WeChat retries only when the earlier one did not arrive), a customer-service push, or the
+hand-over to the user's next message.
+
+The ledger runs on the event loop, so it talks to the store through `AsyncStore` (a worker thread): a slow
+or unreachable Redis never stalls the other requests.
 """
 
 from __future__ import annotations
@@ -9,12 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.ports import KeyValueStore
+from bot.stores.aio import AsyncStore
 
 STATE_TTL = 600.0  # retries come within ~15 s; the claim outlives a slow answer comfortably
 RESULT_TTL = 86400.0  # an answer handed to the user's next message may be fetched much later
 PREFIX = "wechat:"
+
+Route = Literal["passive", "push", "handoff"]
 
 
 def message_key(message: dict[str, str]) -> str:
@@ -48,64 +58,72 @@ class Ledger:
     """Named operations over the store keys of one message and one user."""
 
     def __init__(self, store: KeyValueStore):
-        self.store = store
+        self.store = AsyncStore(store)
 
     def _k(self, key: str, part: str) -> str:
         return f"{PREFIX}msg:{key}:{part}"
 
     # --- one message ------------------------------------------------------------------------
-    def claim(self, key: str) -> bool:
-        return self.store.set_if_absent(self._k(key, "claim"), "1", ttl=STATE_TTL)
+    async def claim(self, key: str) -> bool:
+        return await self.store.set_if_absent(self._k(key, "claim"), "1", ttl=STATE_TTL)
 
-    def delivery_number(self, key: str) -> int:
-        return self.store.incr(self._k(key, "n"), ttl=STATE_TTL)
+    async def delivery_number(self, key: str) -> int:
+        return await self.store.incr(self._k(key, "n"), ttl=STATE_TTL)
 
-    def deliveries_seen(self, key: str) -> int:
-        return int(self.store.get(self._k(key, "n")) or 0)
+    async def deliveries_seen(self, key: str) -> int:
+        return int(await self.store.get(self._k(key, "n")) or 0)
 
-    def save_result(self, key: str, result: Result) -> None:
-        self.store.set(self._k(key, "result"), result.dumps(), ttl=RESULT_TTL)
+    async def save_result(self, key: str, result: Result) -> None:
+        await self.store.set(self._k(key, "result"), result.dumps(), ttl=RESULT_TTL)
 
-    def result(self, key: str) -> Result | None:
-        raw = self.store.get(self._k(key, "result"))
+    async def result(self, key: str) -> Result | None:
+        raw = await self.store.get(self._k(key, "result"))
         return Result.loads(raw) if raw else None
 
-    def claim_send(self, key: str) -> bool:
-        return self.store.set_if_absent(self._k(key, "sent"), "1", ttl=RESULT_TTL)
+    async def claim_route(self, key: str, route: Route) -> bool:
+        """True when the reply may go out by `route`: the first route claimed wins, and only the passive
+        route may be taken again (a retry after a lost passive reply gets the same reply)."""
+        name = self._k(key, "sent")
+        if await self.store.set_if_absent(name, route, ttl=RESULT_TTL):
+            return True
+        return route == "passive" and await self.store.get(name) == "passive"
 
-    def release_send(self, key: str) -> None:
-        self.store.delete(self._k(key, "sent"))
+    async def route_taken(self, key: str) -> str | None:
+        return await self.store.get(self._k(key, "sent"))
 
-    def request_push(self, key: str) -> None:
-        self.store.set(self._k(key, "push"), "1", ttl=STATE_TTL)
+    async def release_route(self, key: str) -> None:
+        await self.store.delete(self._k(key, "sent"))
 
-    def push_requested(self, key: str) -> bool:
-        return self.store.get(self._k(key, "push")) is not None
+    async def request_push(self, key: str) -> None:
+        await self.store.set(self._k(key, "push"), "1", ttl=STATE_TTL)
+
+    async def push_requested(self, key: str) -> bool:
+        return await self.store.get(self._k(key, "push")) is not None
 
     # --- one user ---------------------------------------------------------------------------
-    def set_handoff(self, openid: str, key: str) -> None:
-        self.store.set(f"{PREFIX}handoff:{openid}", key, ttl=RESULT_TTL)
+    async def set_handoff(self, openid: str, key: str) -> None:
+        await self.store.set(f"{PREFIX}handoff:{openid}", key, ttl=RESULT_TTL)
 
-    def handoff(self, openid: str) -> str | None:
-        return self.store.get(f"{PREFIX}handoff:{openid}")
+    async def handoff(self, openid: str) -> str | None:
+        return await self.store.get(f"{PREFIX}handoff:{openid}")
 
-    def clear_handoff(self, openid: str, key: str | None = None) -> None:
-        if key is None or self.handoff(openid) == key:
-            self.store.delete(f"{PREFIX}handoff:{openid}")
+    async def clear_handoff(self, openid: str, key: str | None = None) -> None:
+        if key is None or await self.handoff(openid) == key:
+            await self.store.delete(f"{PREFIX}handoff:{openid}")
 
-    def set_more(self, openid: str, rest: str) -> None:
+    async def set_more(self, openid: str, rest: str) -> None:
         if rest:
-            self.store.set(f"{PREFIX}more:{openid}", rest, ttl=RESULT_TTL)
+            await self.store.set(f"{PREFIX}more:{openid}", rest, ttl=RESULT_TTL)
         else:
-            self.store.delete(f"{PREFIX}more:{openid}")
+            await self.store.delete(f"{PREFIX}more:{openid}")
 
-    def take_more(self, openid: str) -> str | None:
-        value = self.store.get(f"{PREFIX}more:{openid}")
+    async def take_more(self, openid: str) -> str | None:
+        value = await self.store.get(f"{PREFIX}more:{openid}")
         if value is not None:
-            self.store.delete(f"{PREFIX}more:{openid}")
+            await self.store.delete(f"{PREFIX}more:{openid}")
         return value
 
-    def forget_user(self, openid: str, session_id: str) -> None:
-        """Unsubscribe: drop what we keep for this user, and the conversation session."""
-        for key in (f"{PREFIX}handoff:{openid}", f"{PREFIX}more:{openid}", f"session:{session_id}", session_id):
-            self.store.delete(key)
+    async def forget_user(self, openid: str) -> None:
+        """Unsubscribe: drop what the adapter keeps for this user (the conversation forgets its own)."""
+        for key in (f"{PREFIX}handoff:{openid}", f"{PREFIX}more:{openid}"):
+            await self.store.delete(key)

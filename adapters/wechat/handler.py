@@ -4,7 +4,8 @@ The first delivery of a message starts the work as a task; every delivery (that 
 on any worker) waits for the shared result within its own budget. When the budget runs out:
 service accounts reply "success" and push the answer by customer-service message; subscription
 accounts leave deliveries 1 and 2 unanswered (so WeChat retries) and on the 3rd say "正在查询" and
-hand the answer to the user's next message.
+hand the answer to the user's next message. A retry of a message that was already answered passively
+gets the same reply again: WeChat retries only when the earlier reply did not arrive.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 import anyio
 
@@ -28,6 +30,8 @@ MAX_DELIVERIES = 3  # WeChat's first delivery plus two retries
 POLL_SECONDS = 0.05
 HANDOFF_WAIT_SECONDS = 300.0  # how long a next message's work waits for a still-running earlier answer
 
+ForgetSession = Callable[[str], None]  # the Conversation port's `forget` (synchronous: run in a thread)
+
 
 class WeChatService:
     def __init__(
@@ -40,6 +44,7 @@ class WeChatService:
         budget: float = 4.5,
         hold_seconds: float | None = None,
         max_question_chars: int = 2000,
+        forget_session: ForgetSession | None = None,
     ):
         self.assistant = assistant
         self.ledger = Ledger(store)
@@ -48,6 +53,7 @@ class WeChatService:
         self.budget = budget
         self.hold_seconds = hold_seconds if hold_seconds is not None else 2 * budget + 6.0
         self.max_question_chars = max_question_chars
+        self.forget_session = forget_session
         self.inflight: dict[str, asyncio.Task] = {}  # an optimisation; the store is the truth
 
     # --- the delivery ---------------------------------------------------------------------------
@@ -56,8 +62,8 @@ class WeChatService:
         key = message_key(message)
         openid = message.get("FromUserName", "")
         deadline = started + self.budget
-        number = self.ledger.delivery_number(key)
-        if self.ledger.claim(key):
+        number = await self.ledger.delivery_number(key)
+        if await self.ledger.claim(key):
             task = asyncio.create_task(self._run(key, message))
             self.inflight[key] = task
             task.add_done_callback(lambda _t, k=key: self.inflight.pop(k, None))
@@ -65,32 +71,35 @@ class WeChatService:
             log.info("retry of a message already being handled", extra=self._extra(openid, delivery=number))
         result = await self._wait(key, deadline)
         if result is not None:
-            return self._deliver(key, openid, result)
+            return await self._deliver(key, openid, result)
         if self.account_type == "service":
-            self.ledger.request_push(key)  # then look once more: the work may have just finished
-            result = self.ledger.result(key)
-            return self._deliver(key, openid, result) if result else None
+            await self.ledger.request_push(key)  # then look once more: the work may have just finished
+            result = await self.ledger.result(key)
+            return await self._deliver(key, openid, result) if result else None
         if number < MAX_DELIVERIES:
             await self._hold(key, number, started)
             return None  # WeChat has already given up on this connection and retried
-        self.ledger.set_handoff(openid, key)
-        result = self.ledger.result(key)
+        await self.ledger.set_handoff(openid, key)
+        result = await self.ledger.result(key)
         if result is not None:
-            self.ledger.clear_handoff(openid, key)
-            return self._deliver(key, openid, result)
+            await self.ledger.clear_handoff(openid, key)
+            return await self._deliver(key, openid, result)
         log.info("answer handed to the user's next message", extra=self._extra(openid))
         return PENDING_TEXT
 
-    def _deliver(self, key: str, openid: str, result: Result) -> str | None:
-        """Only the winner of the send claim replies; everyone else says "success"."""
-        if not self.ledger.claim_send(key) or result.silent:
+    async def _deliver(self, key: str, openid: str, result: Result) -> str | None:
+        """The passive reply, unless the answer went (or goes) another way: pushed or handed over."""
+        if result.silent:
             return None
-        self.ledger.set_more(openid, result.rest)
+        if not await self.ledger.claim_route(key, "passive"):
+            log.info("answer already delivered another way", extra=self._extra(openid))
+            return None
+        await self.ledger.set_more(openid, result.rest)
         return with_hint(result.text, result.rest)
 
     async def _wait(self, key: str, deadline: float) -> Result | None:
         while True:
-            result = self.ledger.result(key)
+            result = await self.ledger.result(key)
             if result is not None:
                 return result
             remaining = deadline - time.monotonic()
@@ -108,7 +117,7 @@ class WeChatService:
     async def _hold(self, key: str, number: int, started: float) -> None:
         """Keep this connection open past WeChat's timeout, until its retry arrives (or a cap)."""
         cap = started + self.hold_seconds
-        while time.monotonic() < cap and self.ledger.deliveries_seen(key) <= number:
+        while time.monotonic() < cap and await self.ledger.deliveries_seen(key) <= number:
             await asyncio.sleep(POLL_SECONDS)
 
     # --- the work ---------------------------------------------------------------------------
@@ -119,18 +128,21 @@ class WeChatService:
         except Exception:
             log.exception("wechat message failed", extra=self._extra(openid))
             result = Result(ERROR_TEXT)
-        self.ledger.save_result(key, result)
-        if self.ledger.push_requested(key):  # a delivery gave up on the passive reply
-            await self._push(key, openid, result)
+        try:
+            await self.ledger.save_result(key, result)
+            if await self.ledger.push_requested(key):  # a delivery gave up on the passive reply
+                await self._push(key, openid, result)
+        except Exception:  # the shared store is down: the deliveries still waiting say so themselves
+            log.exception("wechat result could not be stored", extra=self._extra(openid))
 
     async def _compute(self, key: str, message: dict[str, str]) -> Result:
         openid = message.get("FromUserName", "")
         if message.get("MsgType", "").lower() in {"text", "voice"}:
-            earlier = self.ledger.handoff(openid)
+            earlier = await self.ledger.handoff(openid)
             if earlier and earlier != key:
                 handed = await self._await_result(earlier, HANDOFF_WAIT_SECONDS)
-                if handed is not None and self.ledger.claim_send(earlier):
-                    self.ledger.clear_handoff(openid, earlier)
+                if handed is not None and await self.ledger.claim_route(earlier, "handoff"):
+                    await self.ledger.clear_handoff(openid, earlier)
                     log.info("delivering a handed-over answer", extra=self._extra(openid))
                     return handed
         intent = classify(message)
@@ -139,10 +151,12 @@ class WeChatService:
         if intent.kind == "reply":
             return self._pieces(intent.text)
         if intent.kind == "more":
-            rest = self.ledger.take_more(openid)
+            rest = await self.ledger.take_more(openid)
             return self._pieces(rest) if rest else Result(NO_MORE_TEXT)
         if intent.kind == "forget":
-            self.ledger.forget_user(openid, self.session_id(openid))
+            await self.ledger.forget_user(openid)
+            if self.forget_session is not None:
+                await anyio.to_thread.run_sync(self.forget_session, self.session_id(openid))
             log.info("unsubscribed; session forgotten", extra=self._extra(openid))
         return Result("", silent=True)
 
@@ -163,20 +177,20 @@ class WeChatService:
 
     async def _push(self, key: str, openid: str, result: Result) -> None:
         """Late answer by customer-service message; if that fails, the next message gets it."""
-        if result.silent or not self.ledger.claim_send(key):
+        if result.silent or not await self.ledger.claim_route(key, "push"):
             return
         if self.api is not None:
             try:
                 await self.api.send_text(openid, with_hint(result.text, result.rest))
-                self.ledger.set_more(openid, result.rest)
+                await self.ledger.set_more(openid, result.rest)
                 log.info("late answer pushed", extra=self._extra(openid))
                 return
             except SendError as exc:
                 log.warning("customer-service push failed (%s)", exc, extra=self._extra(openid))
             except Exception:
                 log.exception("customer-service push failed", extra=self._extra(openid))
-        self.ledger.release_send(key)
-        self.ledger.set_handoff(openid, key)
+        await self.ledger.release_route(key)
+        await self.ledger.set_handoff(openid, key)
 
     @staticmethod
     def _pieces(text: str) -> Result:

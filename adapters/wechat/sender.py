@@ -1,6 +1,7 @@
 """Customer-service messages (late answers for service accounts) with a shared, single-refresher token.
 
-Bounded retries on purpose: wechatpy's client retries a persistent 40001 forever.
+Bounded retries on purpose: wechatpy's client retries a persistent 40001 forever. The token lives in the
+shared store, reached through `AsyncStore` so that a slow Redis never stalls the event loop.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 import httpx
 
 from bot.ports import KeyValueStore
+from bot.stores.aio import AsyncStore
 
 log = logging.getLogger("yuanbot.wechat")
 
@@ -50,7 +52,7 @@ class WeChatApi:
         lock_wait: float = 5.0,
     ):
         self.base_url = base_url.rstrip("/")
-        self.appid, self.secret, self.store = appid, secret, store
+        self.appid, self.secret, self.store = appid, secret, AsyncStore(store)
         self.client_factory = client_factory or default_client_factory
         self.lock_wait = lock_wait
         self.worker = uuid.uuid4().hex
@@ -59,18 +61,18 @@ class WeChatApi:
         """The shared token; only the lock holder fetches a new one (re-fetching invalidates the old)."""
         deadline = time.monotonic() + self.lock_wait
         while True:
-            token = self.store.get(TOKEN_KEY)
+            token = await self.store.get(TOKEN_KEY)
             if token and token != stale:
                 return token
-            if self.store.set_if_absent(LOCK_KEY, self.worker, ttl=LOCK_TTL):
+            if await self.store.set_if_absent(LOCK_KEY, self.worker, ttl=LOCK_TTL):
                 try:
-                    token = self.store.get(TOKEN_KEY)  # someone may have refreshed just before we locked
+                    token = await self.store.get(TOKEN_KEY)  # someone may have refreshed just before we locked
                     if token and token != stale:
                         return token
                     return await self._fetch_token()
                 finally:
-                    if self.store.get(LOCK_KEY) == self.worker:
-                        self.store.delete(LOCK_KEY)
+                    if await self.store.get(LOCK_KEY) == self.worker:
+                        await self.store.delete(LOCK_KEY)
             if time.monotonic() >= deadline:
                 raise SendError(-1, "timed out waiting for another worker to refresh the access token")
             await asyncio.sleep(0.05)
@@ -83,7 +85,7 @@ class WeChatApi:
         if "access_token" not in data:
             raise SendError(int(data.get("errcode", -1)), str(data.get("errmsg", "no access_token")))
         ttl = max(60, int(data.get("expires_in", 7200)) - TOKEN_MARGIN)
-        self.store.set(TOKEN_KEY, data["access_token"], ttl=ttl)
+        await self.store.set(TOKEN_KEY, data["access_token"], ttl=ttl)
         log.info("access token refreshed", extra={"channel": "wechat"})
         return data["access_token"]
 
@@ -118,8 +120,8 @@ class WeChatApi:
                 if refreshed:
                     break  # a fresh token was refused too: stop, do not loop
                 refreshed, stale = True, token
-                if self.store.get(TOKEN_KEY) == token:
-                    self.store.delete(TOKEN_KEY)
+                if await self.store.get(TOKEN_KEY) == token:
+                    await self.store.delete(TOKEN_KEY)
                 continue
             if errcode == -1:  # system busy
                 await asyncio.sleep(0.2)

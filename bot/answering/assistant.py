@@ -11,21 +11,22 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Generator as Gen
 from collections.abc import Iterator
 
 from bot.answering.audit_pointer import audit_pointer
+from bot.answering.citations import CitationCheck, SentenceSplitter
 from bot.answering.clauses import ClauseIndex
 from bot.answering.compose import AnswerComposer
 from bot.answering.documents import document_aspects
 from bot.answering.evidence import EvidenceFinder, Retrieval
 from bot.answering.extractive import SentenceVectors
 from bot.answering.licence import LicenceAnswers
-from bot.answering.llm import check_citations
 from bot.conversation import make_turn
 from bot.errors import GenerationError
 from bot.ports import Conversation, Corpus, Embedder, Generator, LicenseAdvisor, Searcher
 from bot.text import question_language
-from bot.types import Answer, Hit, Question, Turn
+from bot.types import Answer, Hit, Passage, Question, Turn
 
 log = logging.getLogger("yuanbot.assistant")
 
@@ -80,12 +81,14 @@ class RetrievalAssistant:
         return self._finish(question, text, standalone, answer, lang, started)
 
     def stream(self, question: Question) -> Iterator[str | Answer]:
-        """`ask`, with an LLM answer's text yielded as it is produced; the last item is the Answer.
+        """`ask`, with an LLM answer yielded sentence by sentence as it is produced; the last item is the Answer.
 
-        The Answer is authoritative: when the streamed LLM text fails (endpoint error or citation check),
-        it is the extractive answer and the caller replaces what it showed. Without an LLM, and for
-        licence, document, refusal and extractive-only answers, the whole text comes as one piece.
-        Nothing is yielded while the CPU slot is held, so a client that goes away never keeps it.
+        Each sentence is checked (cites a passage it agrees with, quotes only links from it) before it is
+        yielded, so no unchecked text reaches the client. The Answer is authoritative: when the LLM fails
+        (endpoint error, a sentence or the whole answer failing the check), it is the extractive answer and
+        the caller replaces the checked sentences it showed. Without an LLM, and for licence, document,
+        refusal and extractive-only answers, the whole text comes as one piece. Nothing is yielded while
+        the CPU slot is held, so a client that goes away never keeps it.
         """
         started = time.perf_counter()
         text, lang, history = self._begin(question)
@@ -105,20 +108,37 @@ class RetrievalAssistant:
         if lead:
             yield lead
         hits = retrieval.hits[: self.top_k]
-        passages = [h.passage for h in hits]
-        parts: list[str] = []
         try:
-            for piece in self.generator.stream_answer(query, passages, lang):
-                parts.append(piece)
-                yield piece
-            body = "".join(parts).strip()
-            reason = check_citations(body, passages)
-            if reason:
-                raise GenerationError(f"LLM answer rejected: {reason}")
+            body = yield from self._checked_sentences(query, [h.passage for h in hits], lang)
             answer = self.composer.generated(body, hits, lang)
         except GenerationError as exc:
             log.info("llm fallback to extractive", extra={"reason": str(exc)})
         yield self._finish(question, text, standalone, answer, lang, started, streamed=True)
+
+    def _checked_sentences(self, query: str, passages: list[Passage], lang: str) -> Gen[str, None, str]:
+        """Yield the LLM's sentences one by one, each only after it passed the check; return the whole text.
+        GenerationError as soon as a sentence (or, at the end, the whole answer) fails."""
+        assert self.generator is not None
+        check, splitter, shown = CitationCheck(passages), SentenceSplitter(), []
+
+        def checked(sentence: str) -> str:
+            reason = check.text(sentence)
+            if reason:
+                raise GenerationError(f"LLM answer rejected: {reason}")
+            shown.append(sentence)
+            return sentence
+
+        for piece in self.generator.stream_answer(query, passages, lang):
+            for sentence in splitter.feed(piece):
+                yield checked(sentence)
+        rest = splitter.rest()
+        if rest:
+            yield checked(rest)
+        body = "".join(shown).strip()
+        reason = check.answer(body)
+        if reason:
+            raise GenerationError(f"LLM answer rejected: {reason}")
+        return body
 
     # --- steps ---------------------------------------------------------------------------------
     def _begin(self, question: Question) -> tuple[str, str, list[Turn]]:

@@ -4,16 +4,10 @@ Any OpenAI-compatible endpoint works (a local Ollama or vLLM, or a hosted Qwen /
 `YUANBOT_LLM_BASE_URL`, `YUANBOT_LLM_MODEL`, `YUANBOT_LLM_API_KEY`, `YUANBOT_LLM_TIMEOUT`.
 
 The model sees only the numbered passages and must cite them as [n]. Every answer is checked by
-`check_citations` before it is used; endpoint errors, timeouts and answers that fail the check raise
-`GenerationError`, and the caller falls back to the extractive answer. Licence verdicts never come from
-here (the caller routes licence questions to the rule engine).
-
-Citation check (documented thresholds):
-* at least one citation; every [n] (also [1,2], [1][2], 【1】) is within 1..len(passages);
-* every sentence carrying a citation shares content with the passages it cites: the fraction of the
-  sentence's units found in those passages is at least `SUPPORT_THRESHOLD` (0.30). Units are Chinese
-  character bigrams plus lower-cased English words/numbers of 3+ characters (stopwords removed);
-  sentences with fewer than `MIN_UNITS` (3) units are not judged.
+`check_citations` (`citations.py`: every sentence cites a passage it agrees with, every link is quoted)
+before it is used; endpoint errors, timeouts and answers that fail the check raise `GenerationError`, and
+the caller falls back to the extractive answer. Licence verdicts never come from here (the caller routes
+licence questions to the rule engine).
 """
 
 from __future__ import annotations
@@ -25,27 +19,19 @@ from collections.abc import Iterator
 from langchain.chat_models import init_chat_model
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from bot.answering.citations import check_citations, cited_numbers
 from bot.answering.prompts import render, template
 from bot.errors import ConfigError, GenerationError
 from bot.settings import LLMSettings, secret_value
-from bot.text import CJK_RUN
 from bot.types import Passage, Turn
 
 log = logging.getLogger("yuanbot.llm")
 
-SUPPORT_THRESHOLD = 0.30
-MIN_UNITS = 3
+__all__ = ["LLMGenerator", "check_citations", "cited_numbers", "format_history", "format_passages", "prompt",
+           "prompt_version"]
+
 PASSAGE_CHARS = 1200      # each passage is cut to this many characters in the prompt
 HISTORY_ANSWER_CHARS = 200
-
-_CITE = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
-_CITE_AFTER_END = re.compile(r"([。！？!?；;]|\.(?=\s|$))\s*((?:[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】]\s*)+)")
-_SENTENCES = re.compile(r"(?<=[。！？!?；;])\s*|\n+|(?<=\.)\s+")
-
-_WORD = re.compile(r"[a-z0-9][a-z0-9.+\-]*[a-z0-9]|[a-z0-9]")
-_STOP = frozenset(
-    ["the", "and", "for", "are", "was", "were", "with", "that", "this", "from", "have", "has", "not", "but", "can", "may", "shall", "will", "its", "their", "them", "which", "what", "when", "where", "who", "how", "any", "all", "per", "into", "under", "than", "then", "there", "these", "those", "such", "also", "only", "been", "being", "does", "did", "you", "your", "our", "out", "use", "used"]
-)
 
 
 def _strip_header(text: str) -> str:
@@ -85,60 +71,6 @@ def format_history(history: list[Turn], lang: str) -> str:
         if answer:
             lines.append(f"{bot}: {answer[:HISTORY_ANSWER_CHARS]}")
     return "\n".join(lines)
-
-
-# ------------------------------------------------------------------------------- citations
-
-
-def _units(text: str) -> set[str]:
-    units: set[str] = set()
-    for run in CJK_RUN.findall(text):
-        units.update(run[i : i + 2] for i in range(len(run) - 1))
-        if len(run) == 1:
-            units.add(run)
-    for word in _WORD.findall(text.lower()):
-        if len(word) >= 3 and word not in _STOP or any(c.isdigit() for c in word):
-            units.add(word)
-    return units
-
-
-def cited_numbers(answer: str) -> list[int]:
-    out = []
-    for m in _CITE.finditer(answer):
-        out.extend(int(n) for n in re.split(r"\s*[,，、]\s*", m.group(1)))
-    return out
-
-
-def check_citations(answer: str, passages: list[Passage]) -> str | None:
-    """None when the answer's citations are valid, else the reason (see the module docstring)."""
-    if not answer or not answer.strip():
-        return "empty answer"
-    numbers = cited_numbers(answer)
-    if not numbers:
-        return "no citation"
-    bad = sorted({n for n in numbers if n < 1 or n > len(passages)})
-    if bad:
-        return f"citation {bad} out of range 1..{len(passages)}"
-    units_of = {}
-    text = _CITE_AFTER_END.sub(lambda m: m.group(2).strip() + m.group(1), answer)
-    for sentence in _SENTENCES.split(text):
-        cited = cited_numbers(sentence)
-        if not cited:
-            continue
-        claim = _units(_CITE.sub(" ", sentence))
-        if len(claim) < MIN_UNITS:
-            continue
-        source: set[str] = set()
-        for n in set(cited):
-            if n not in units_of:
-                p = passages[n - 1]
-                units_of[n] = _units(f"{p.title} {p.section} {p.text}")
-            source |= units_of[n]
-        support = len(claim & source) / len(claim)
-        if support < SUPPORT_THRESHOLD:
-            short = _CITE.sub("", sentence).strip()[:60]
-            return f"sentence not supported by cited passage(s) {sorted(set(cited))} ({support:.2f}): {short}"
-    return None
 
 
 # -------------------------------------------------------------------------------- generator
@@ -195,9 +127,9 @@ class LLMGenerator:
         return text
 
     def stream_answer(self, question: str, passages: list[Passage], lang: str) -> Iterator[str]:
-        """Text chunks as they arrive. After the last chunk the whole answer is checked; when it fails,
-        GenerationError is raised at the end of the iteration, so the caller must replace what it showed
-        with the extractive answer (buffer, or send a 'replace' event)."""
+        """Raw text chunks as they arrive, unchecked: a caller that shows them checks each sentence first
+        (the assistant's `stream` does). After the last chunk the whole answer is checked; when it fails,
+        GenerationError is raised at the end of the iteration."""
         if not passages:
             raise GenerationError("no passages to answer from")
         parts: list[str] = []

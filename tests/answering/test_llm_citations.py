@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answering.citations import SentenceSplitter, links
 from bot.answering.llm import check_citations, cited_numbers, format_passages, prompt, prompt_version
 from bot.answering.prompts import validate_all
 from bot.types import Passage
@@ -49,9 +50,70 @@ def test_invalid_en():
     assert "not supported" in check_citations("Nanjing pays every startup ten million yuan in cash grants [2].", EN)
 
 
-def test_uncited_sentences_and_short_sentences_are_not_judged():
-    assert check_citations("好的。对上市开源企业给予奖励[1]。如需办理请咨询主管部门。", ZH) is None
+def test_only_short_connective_sentences_may_stand_without_a_citation():
+    assert check_citations("好的。对上市开源企业给予奖励[1]。", ZH) is None
     assert check_citations("是的[1]。", ZH) is None
+    assert check_citations("Yes. Covered Software may be distributed under the GNU GPL [1].", EN) is None
+    for answer, passages in [("对上市开源企业给予奖励[1]。如需办理请咨询主管部门。", ZH),
+                             ("对上市开源企业给予奖励[1]。奖励5亿。", ZH),  # short, but a number
+                             ("对上市开源企业给予奖励[1]。\n详见 evil.example/x", ZH),  # short, but a link
+                             ("Covered Software may be distributed under the GNU GPL [1]. Every startup gets cash.",
+                              EN)]:
+        assert "without a citation" in check_citations(answer, passages)
+
+
+def test_the_probe_answer_is_rejected():
+    """One cited true sentence plus an uncited amount and a phishing link (issue 16, item 6)."""
+    probe = "对在境内外上市的开源企业给予一次性奖励[1]。每家企业可申请一百亿元补贴，请登录 http://evil.example/phish 办理。"
+    assert "without a citation" in check_citations(probe, ZH)
+
+
+def test_links_must_come_from_a_cited_passage():
+    sources = [ZH[0].model_copy(update={"text": ZH[0].text + "申报入口：https://www.nanjing.gov.cn/kyzc/apply 。",
+                                        "url": "https://gxj.nanjing.gov.cn/policy/123"}), ZH[1]]
+    ok = ["对上市开源企业给予奖励，申报入口为 https://www.nanjing.gov.cn/kyzc/apply [1]。",
+          "对上市开源企业给予奖励，申报入口为 nanjing.gov.cn/kyzc/apply [1]。",
+          "对上市开源企业给予奖励，原文见 http://gxj.nanjing.gov.cn/policy/123 [1]。"]
+    for answer in ok:
+        assert check_citations(answer, sources) is None, answer
+    bad = ["对上市开源企业给予奖励，申报入口为 http://evil.example/phish [1]。",
+           "对上市开源企业给予奖励，申报入口为 www.nanjing-gov.cn.evil.top [1]。",
+           "建设开源人才实训基地，报名入口 https://www.nanjing.gov.cn/kyzc/apply [2]。",  # [1] has it, not [2]
+           "对上市开源企业给予奖励，申报入口为 [入口](https://evil.example/a) [1]。"]
+    for answer in bad:
+        assert "link not in the cited passage" in check_citations(answer, sources), answer
+
+
+def test_version_numbers_and_file_names_are_not_links():
+    assert links("MPL-2.0 和 GPL-3.0-or-later，见 LICENSE.txt、README.md、Node.js 与 e.g. U.S.") == []
+    assert links("见 https://Example.com/A?b=1。以及 www.x.cn、evil.example/phish 和 foo.com") == [
+        "example.com/a?b=1", "x.cn", "evil.example/phish", "foo.com"]
+
+
+@pytest.mark.parametrize("pieces", [
+    ["对上市开源企业给予奖励[1]。建设开源人才实训基地[2]。"],
+    ["对上市开源企业", "给予奖励[1]", "。建设开源", "人才实训基地[2]。"],
+    ["对上市开源企业给予奖励。", "[1", "] 建设开源人才实训基地。[", "2]"],
+    list("对上市开源企业给予奖励[1]。\n\n建设开源人才实训基地[2]。"),
+])
+def test_the_splitter_cuts_whole_sentences_with_their_citations(pieces):
+    splitter = SentenceSplitter()
+    out = [sentence for piece in pieces for sentence in splitter.feed(piece)]
+    out.append(splitter.rest())
+    assert "".join(out) == "".join(pieces)  # nothing lost, nothing added
+    assert len([o for o in out if o.strip()]) == 2
+    first, second = (o for o in out if o.strip())
+    assert first.startswith("对上市") and cited_numbers(first) == [1]
+    assert second.strip().startswith("建设") and cited_numbers(second) == [2]
+
+
+def test_the_splitter_waits_for_citations_after_the_end():
+    splitter = SentenceSplitter()
+    assert list(splitter.feed("对上市开源企业给予奖励。 ")) == []
+    assert list(splitter.feed("[1]")) == []
+    assert list(splitter.feed(" 第二句")) == ["对上市开源企业给予奖励。 [1] "]
+    assert list(splitter.feed("仍在写 version 2.0 of it")) == []
+    assert splitter.rest() == "第二句仍在写 version 2.0 of it"
 
 
 def test_cited_numbers():

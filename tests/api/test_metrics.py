@@ -87,3 +87,8 @@ async def test_metrics_token(tmp_path):
         assert (await c.get("/metrics")).status_code == 401
         ok = await c.get("/metrics", headers={"Authorization": "Bearer scrape-token-0123456789"})
         assert ok.status_code == 200 and "yuanbot_http_requests_total" in ok.text
+        for scheme in ("bearer", "BEARER", "bEaReR"):  # the scheme is case-insensitive (RFC 7235)
+            ok = await c.get("/metrics", headers={"Authorization": f"{scheme} scrape-token-0123456789"})
+            assert ok.status_code == 200, scheme
+        for header in ("Bearer scrape-token-012345678", "Basic scrape-token-0123456789", "scrape-token-0123456789"):
+            assert (await c.get("/metrics", headers={"Authorization": header})).status_code == 401, header

@@ -112,6 +112,22 @@ async def test_webhook_bad_bodies_and_duplicates(
     assert len(fake_api.sent_to(GROUP)) == 1
 
 
+async def test_webhook_hostile_bodies_are_4xx_not_500(webhook_app, assistant: FakeAssistant) -> None:
+    """Issue 16 item 7: a deeply nested body was a 500 (RecursionError), a 10 MB body was read."""
+    client, _ = webhook_app
+    headers = {SECRET_HEADER: SECRET, "content-type": "application/json"}
+    deep = b"[" * 20_000 + b"]" * 20_000  # under the body cap, far over the parser's recursion limit
+    nested = b'{"update_id": 7, "message": ' + b'{"a":' * 5_000 + b"1" + b"}" * 5_000 + b"}"
+    for body in (deep, nested, b"\xff\xfe\x00{", b'{"update_id": 8, "message": {"chat": 1}}'):
+        response = await client.post("/telegram/webhook", content=body, headers=headers)
+        assert response.status_code == 400, body[:40]
+        assert response.json()["message"]
+    for body in (b"[" * 100_000 + b"]" * 100_000, b'{"update_id": 9, "pad": "' + b"x" * 10_000_000 + b'"}'):
+        response = await client.post("/telegram/webhook", content=body, headers=headers)
+        assert response.status_code == 413 and "too large" in response.json()["message"]
+    assert assistant.questions == []
+
+
 async def test_lifespan_stops_the_application(fake_api: FakeBotApi, assistant: FakeAssistant) -> None:
     _, hook = build_telegram_webhook(
         make_settings(fake_api), assistant, InProcessStore(), FakeQuestionLog(), **FAST

@@ -169,13 +169,13 @@ def retrieval_assistant(llm) -> RetrievalAssistant:
     return ra
 
 
-def test_assistant_streams_llm_chunks_then_the_llm_answer():
+def test_assistant_streams_checked_llm_sentences_then_the_llm_answer():
     chunks = ["第1条政策", "原文[1]。第2条", "政策原文[2]。"]
     ra = retrieval_assistant(StreamLLM(chunks))
     items = list(ra.stream(Question(text="开源人才有哪些住房支持？")))
-    assert items[:3] == chunks
+    assert items[:2] == ["第1条政策原文[1]。", "第2条政策原文[2]。"]  # whole sentences, each checked first
     final = items[-1]
-    assert len(items) == 4 and final.mode == "llm" and final.answer == "".join(chunks)
+    assert len(items) == 3 and final.mode == "llm" and final.answer == "".join(chunks)
     assert [s.id for s in final.sources] == ["p1", "p2"]
     assert ra._slots.acquire(blocking=False)  # the slot is free again
 
@@ -185,6 +185,7 @@ def test_assistant_streams_llm_chunks_then_the_llm_answer():
 def test_assistant_falls_back_to_extractive_when_the_stream_fails(llm):
     items = list(retrieval_assistant(llm).stream(Question(text="开源人才有哪些住房支持？")))
     assert items[-1] == EXTRACTIVE and items[-1].mode == "extractive"
+    assert all("[7]" not in item and "没有引用" not in item for item in items[:-1])  # never shown
 
 
 def test_assistant_without_llm_yields_the_answer_in_one_piece():

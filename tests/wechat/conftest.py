@@ -1,4 +1,7 @@
-"""Builds the real app (create_app + the WeChat router) on loopback, with the fake WeChat API beside it."""
+"""Builds the real app (create_app + the WeChat router) on loopback, with the fake WeChat API beside it.
+
+The account runs in compat mode unless a test says otherwise, so every delivery format is accepted.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import pytest
 
 from adapters.wechat import build_wechat_router
 from bot.api.app import create_app
+from bot.conversation import SessionConversation, SessionHistory
 from bot.services import Services
 from bot.settings import Settings, secret_value
 from bot.stores import InProcessStore
@@ -31,6 +35,8 @@ class Stack:
     api: FakeApiState
     settings: Settings
     router: object
+    app: object
+    conversation: SessionConversation
 
     def simulator(self, **kwargs) -> WeChatSimulator:
         kwargs.setdefault("appid", APPID)
@@ -39,20 +45,24 @@ class Stack:
 
 
 @contextlib.contextmanager
-def running(assistant: FakeAssistant | None = None, **settings_overrides):
+def running(assistant: FakeAssistant | None = None, *, clock=None, store: InProcessStore | None = None,
+            **settings_overrides):
     api_state = FakeApiState(appid=APPID, secret=SECRET)
     with serve(fake_wechat_api(api_state)) as api_url:
-        values = dict(wechat_token=TOKEN, wechat_appid=APPID, wechat_secret=SECRET, wechat_aes_key=AES_KEY,
-                      wechat_api_base_url=api_url, wechat_account_type="subscription", wechat_budget_seconds=0.4)
+        values = {"wechat_token": TOKEN, "wechat_appid": APPID, "wechat_secret": SECRET,
+                  "wechat_aes_key": AES_KEY, "wechat_api_base_url": api_url,
+                  "wechat_account_type": "subscription", "wechat_budget_seconds": 0.4, "wechat_mode": "compat"}
         values.update(settings_overrides)
         settings = make_settings(**values)
         assistant = assistant or FakeAssistant(fixed_answer())
-        store = InProcessStore()
-        router = build_wechat_router(settings, assistant, store)
+        store = store if store is not None else InProcessStore()
+        conversation = SessionConversation(SessionHistory(store, ttl=600))
+        router = build_wechat_router(settings, assistant, store, forget_session=conversation.forget,
+                                     **({"clock": clock} if clock else {}))
         services = Services(settings=settings, assistant=assistant, store=store, question_log=FakeQuestionLog())
         app = create_app(services, routers=[router])
         with serve(app) as url:
-            yield Stack(url, assistant, store, api_state, settings, router)
+            yield Stack(url, assistant, store, api_state, settings, router, app, conversation)
 
 
 @pytest.fixture

@@ -116,9 +116,12 @@ class WeChatSimulator:
         parts += [f"<{k}>{cdata(v)}</{k}>" for k, v in fields.items()]
         return "<xml>" + "".join(parts) + "</xml>"
 
-    def request(self, plain_xml: str, openid: str = "") -> tuple[str, bytes]:
-        """Sign (and encrypt) one message: the URL and body WeChat would POST."""
-        timestamp, nonce = str(int(time.time())), str(random.randint(10**8, 10**9))
+    def request(self, plain_xml: str, openid: str = "", *, timestamp: int | None = None,
+                nonce: str | None = None) -> tuple[str, bytes]:
+        """Sign (and encrypt) one message: the URL and body WeChat would POST (now, with a fresh nonce,
+        unless a test names the timestamp or nonce)."""
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        nonce = nonce or str(random.randint(10**8, 10**9))
         query = {"signature": sign(self.token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
                  "openid": openid}
         body = plain_xml
@@ -170,7 +173,7 @@ class WeChatSimulator:
             if len(reply["Content"].encode("utf-8")) > 2048:
                 return BUSY
             return reply["Content"]
-        except Exception:
+        except Exception:  # noqa: BLE001 - anything WeChat cannot read shows the user its busy page
             return BUSY
 
     async def send_text(self, openid: str, content: str, msg_id: int | None = None) -> Outcome:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from adapters.wechat.sender import TOKEN_KEY, SendError, WeChatApi
@@ -49,5 +50,5 @@ async def test_token_errors_are_mapped_and_bounded(fake_api):
 
 async def test_unreachable_api_fails_fast():
     api = WeChatApi("http://127.0.0.1:9", APPID, SECRET, InProcessStore())
-    with pytest.raises(Exception):
+    with pytest.raises((SendError, httpx.HTTPError)):
         await asyncio.wait_for(api.send_text("u", "x"), 10)
