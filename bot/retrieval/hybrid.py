@@ -2,7 +2,7 @@
 
 Each channel recalls a wide candidate set (settings.candidates, 50 by default), so asking for a
 different k never reorders the head of the list. Out-of-force documents are moved below the in-force
-documents of the same kind that match about as well.
+documents of the same kind that also match.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from bot.retrieval.knowledge import KnowledgeBase
 from bot.types import Hit
 
 RRF_K = 60
-DEMOTE_WITHIN = 0.8
 
 
 class HybridSearcher:
@@ -70,6 +69,9 @@ def boost_referenced_sections(query: str, hits) -> None:
         if ids and not any(i in title for i in ids):
             continue
         hit.score += 2.0 / (RRF_K + 1)
+
+
+DEMOTE_WITHIN = 0.8  # "also match": an in-force passage scoring at least this share of the out-of-force one
 
 
 def demote_out_of_force(hits: list[Hit]) -> list[Hit]:
