@@ -154,6 +154,10 @@ class Answer(BaseModel):
     session_id: str | None = Field(
         default=None, description="The conversation this answer belongs to (HTTP API): send it back to ask a "
                                   "follow-up. Issued by the server; an unknown id starts a new conversation.")
+    suggestions: list[str] = Field(
+        default_factory=list, description="With status no_answer: questions the knowledge base does answer, closest "
+                                          "first (\"did you mean\"). Ask one as it is, or reply with its number "
+                                          "(\"1\") in the same session.")
 
 
 TURN_ANSWER_CHARS = 500
@@ -168,6 +172,7 @@ class Turn(BaseModel):
     topic_terms: list[str] = Field(default_factory=list)
     license: tuple[str, str] | None = None  # (inbound, outbound) of a licence check
     status: str = "answered"
+    suggestions: list[str] = Field(default_factory=list)  # offered by this turn: "1" in the next picks one
     ts: float = Field(default_factory=time.time)
 
     @field_validator("answer")

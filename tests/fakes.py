@@ -152,6 +152,32 @@ class FakeCorpus:
         return {"documents": 1, "chunks": len(self._passages), "model": "fake"}
 
 
+def suggesting(store, suggestions: list[str], *, near: Callable[[str], bool] = lambda text: True) -> Responder:
+    """A respond() that behaves like the core for "did you mean": a question `near` the gate gets `suggestions`
+    (status no_answer); a reply such as "1" in the same session is answered as the question it picks. The
+    offered questions live in the session history in `store` (the real SessionHistory and the real picking),
+    so several workers sharing the store agree. Other questions are answered by echo."""
+    from bot.answering.suggestions import chosen_suggestion
+    from bot.conversation import SessionHistory, make_turn
+
+    history = SessionHistory(store, ttl=600)
+
+    def respond(question: Question) -> Answer:
+        picked = chosen_suggestion(question.text, history.history(question.session_id))
+        if picked is not None:
+            answer = Answer(answer=f"关于“{picked}”：行动计划的回答。", status="answered", understood_question=picked)
+        elif near(question.text):
+            listed = "\n".join(f"{'①②③'[i]} {q}" for i, q in enumerate(suggestions))
+            answer = Answer(answer=f"您是不是想问：\n{listed}\n回复序号即可查看答案。", status="no_answer",
+                            suggestions=list(suggestions))
+        else:
+            answer = echo(question)
+        history.remember(question.session_id, make_turn(question.text, picked, answer))
+        return answer
+
+    return respond
+
+
 class FakeSync:
     """KnowledgeSync's `sync(paths, progress=…)` without an index: reports the paths as updated, announcing
     `chunks` chunks through the progress callback; `fail` makes it raise instead."""

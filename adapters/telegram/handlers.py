@@ -35,6 +35,7 @@ from adapters.telegram.format import (
     render_answer,
     render_sources,
     split_message,
+    suggestion_buttons,
     t,
 )
 from bot.errors import LicenseError, YuanbotError
@@ -214,6 +215,15 @@ class TelegramHandlers:
                     await query.edit_message_reply_markup(
                         reply_markup=self._keyboard(answer_id, lang, record, rated=True)
                     )
+        elif kind == "sg":  # a "did you mean" button: ask the question it offers
+            answer_id, _, number = rest.partition(":")
+            record = await self._load(answer_id)
+            offered = (record or {}).get("answer", {}).get("suggestions") or []
+            if not number.isdigit() or not 1 <= int(number) <= len(offered):
+                await query.answer(t(lang, "expired"))
+                return
+            await query.answer()
+            await self._answer(update, context, offered[int(number) - 1])
         elif kind == "src":
             record = await self._load(rest)
             if record is None:
@@ -340,7 +350,8 @@ class TelegramHandlers:
             ]
         if has_sources:
             row.append(InlineKeyboardButton(t(lang, "sources_button"), callback_data=f"src:{answer_id}"))
-        return InlineKeyboardMarkup([row] if row else [])
+        offered = suggestion_buttons(answer_id, answer.get("suggestions") or [])
+        return InlineKeyboardMarkup(offered + ([row] if row else []))
 
     async def _load(self, answer_id: str | None) -> dict[str, Any] | None:
         if not answer_id:

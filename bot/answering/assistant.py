@@ -2,8 +2,10 @@
 
 Every answer is built from the knowledge base: licence verdicts from the rule engine, document facts
 from the manifest, everything else from retrieved passages quoted with citations. Below the relevance
-gate the answer is an honest `no_answer` with what the assistant does cover. An optional LLM only
-rephrases the same passages, and its answer is used only when every citation checks out.
+gate the answer is an honest `no_answer`: near it, with the closest questions the knowledge base does
+answer ("did you mean", picked by number in the next message); far from it, with what the assistant
+covers. An optional LLM only rephrases the same passages, and its answer is used only when every
+citation checks out.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from bot.answering.compose import AnswerComposer
 from bot.answering.documents import document_aspects
 from bot.answering.evidence import EvidenceFinder, Retrieval
 from bot.answering.extractive import SentenceVectors
+from bot.answering.faq_bank import FaqBank
 from bot.answering.licence import LicenceAnswers
+from bot.answering.suggestions import Suggester, chosen_suggestion
 from bot.conversation import make_turn
 from bot.errors import GenerationError
 from bot.ports import Conversation, Corpus, Embedder, Generator, LicenseAdvisor, Searcher
@@ -48,7 +52,9 @@ class RetrievalAssistant:
         self._slots = threading.BoundedSemaphore(max(1, slots))
         self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         clauses = ClauseIndex(corpus)
-        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses)
+        self.faq_bank = FaqBank(corpus, self.sentence_vectors)
+        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses, self.faq_bank)
+        self.suggester = Suggester(self.faq_bank)
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
         self.licences = LicenceAnswers(licences, corpus) if licences is not None else None
 
@@ -70,8 +76,9 @@ class RetrievalAssistant:
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
         text, lang, history = self._begin(question)
+        picked, lang = self._picked(question, text, history, lang)
         with self._slots:
-            standalone = self._standalone(text, history, lang)
+            standalone = picked or self._standalone(text, history, lang)
             query = standalone or text
             answer = self._licence(query, lang)
             if answer is None:
@@ -92,9 +99,10 @@ class RetrievalAssistant:
         """
         started = time.perf_counter()
         text, lang, history = self._begin(question)
+        picked, lang = self._picked(question, text, history, lang)
         retrieval = None
         with self._slots:
-            standalone = self._standalone(text, history, lang)
+            standalone = picked or self._standalone(text, history, lang)
             query = standalone or text
             answer = self._licence(query, lang)
             if answer is None:
@@ -161,6 +169,14 @@ class RetrievalAssistant:
                                "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
         return answer
 
+    @staticmethod
+    def _picked(question: Question, text: str, history: list[Turn], lang: str) -> tuple[str | None, str]:
+        """The suggestion a reply such as "1" picks (answered in that question's language), or None."""
+        picked = chosen_suggestion(text, history)
+        if picked is None or question.lang:
+            return picked, lang
+        return picked, question_language(picked)
+
     def _standalone(self, text: str, history: list[Turn], lang: str) -> str | None:
         """A follow-up rewritten into a question that stands alone (None when it already does)."""
         if not history or self.conversation is None:
@@ -172,6 +188,11 @@ class RetrievalAssistant:
             except GenerationError as exc:
                 log.info("llm condense failed; using the rule-based rewrite", extra={"reason": str(exc)})
         return rewritten
+
+    def _answerable(self, question: str) -> bool:
+        """A suggestion must not be a question the licence route turns down (e.g. "GPL" without a version)."""
+        routed = self._licence(question, question_language(question))
+        return routed is None or routed.status == "answered"
 
     def _licence(self, text: str, lang: str) -> Answer | None:
         """A whole-SBOM request goes to the audit; a pair question to the rule engine."""
@@ -191,7 +212,7 @@ class RetrievalAssistant:
         if not retrieval.hits or not retrieval.relevance.passes or retrieval.other_places:
             log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
                                        "other_places": sorted(retrieval.other_places)})
-            return self.composer.refusal(lang), None
+            return self.suggester.offer(retrieval, lang, self._answerable) or self.composer.refusal(lang), None
         answer = self.composer.faq(retrieval, lang) or self.composer.quoted(text, retrieval, lang)
         return answer, retrieval if answer.status == "answered" else None
 

@@ -1,9 +1,9 @@
 """What the knowledge base offers for one question: the ranked passages and how relevant they really are.
 
-Hybrid search ranks passages; a FAQ entry that matches brings the clause it rests on right before it.
-The relevance gate then judges the top passages on two cheap signals (embedding similarity and the share
-of the question's weighted vocabulary they contain), and on places: a question about another city's
-policy is not answered with Nanjing's.
+Pinyin typos are corrected first ("生太" -> "生态"); hybrid search then ranks passages, with the question's
+everyday words mapped to the documents' terms; a FAQ entry that matches brings the clause it rests on right
+before it. The signals of the relevance gate (gate.py) are measured here, and places: a question about
+another city's policy is not answered with Nanjing's.
 """
 
 from __future__ import annotations
@@ -12,15 +12,26 @@ from dataclasses import dataclass
 
 from bot.answering.clauses import ClauseIndex
 from bot.answering.extractive import QueryGroups, weighted_overlap
-from bot.answering.gate import Relevance
+from bot.answering.faq_bank import FaqBank
+from bot.answering.gate import Relevance, names_the_domain
 from bot.ports import Corpus, Embedder, Searcher
-from bot.retrieval.glossary import SCOPE_WORDS, other_places, query_groups
-from bot.retrieval.tokenize import tokenize
+from bot.retrieval.glossary import (
+    SCOPE_WORDS,
+    expanded_question,
+    other_places,
+    query_groups,
+    search_terms,
+    vocabulary,
+)
+from bot.retrieval.tokenize import is_dictionary_word, tokenize
+from bot.retrieval.typos import TypoCorrector
 from bot.text import is_cjk_char
 from bot.types import Hit, Passage
 
 TOP_FOR_GATE = 3
+COVERAGE_HITS = 5  # the passages an extractive answer quotes from: one of them must cover the question
 RESULT_HITS = 10
+DOMAIN_KINDS = ("policy", "faq")
 
 
 @dataclass
@@ -30,33 +41,42 @@ class Retrieval:
     vector: list[float]
     relevance: Relevance
     other_places: set[str]
+    text: str = ""  # the question as searched (pinyin typos corrected)
 
 
 class EvidenceFinder:
-    def __init__(self, corpus: Corpus, searcher: Searcher, embedder: Embedder, clauses: ClauseIndex) -> None:
+    def __init__(self, corpus: Corpus, searcher: Searcher, embedder: Embedder, clauses: ClauseIndex,
+                 faq_bank: FaqBank) -> None:
         self.corpus = corpus
         self.searcher = searcher
         self.embedder = embedder
         self.clauses = clauses
+        self.faq_bank = faq_bank
+        self.typos = TypoCorrector(corpus)
+        self.domain = DomainWords(corpus)
 
     def retrieve(self, text: str) -> Retrieval:
-        vector = self.embedder.embed_query(text)
+        text = self.typos.correct(text).text
+        vector = self.embedder.embed_query(expanded_question(text))
         groups = query_groups(text)
-        terms = list(dict.fromkeys(t for token, equivalents in groups for t in [token, *sorted(equivalents)]))
+        terms = search_terms(groups)
         hits = self._with_faq_clauses(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms))
         top = hits[:TOP_FOR_GATE]
+        covering = hits[:COVERAGE_HITS]
         missing = [h for h in top if h.dense_score is None]
         if missing:  # ranked high by words alone: measure their meaning too
             found = self.corpus.similarities([h.passage.id for h in missing], vector)
             for hit in missing:
                 hit.dense_score = found.get(hit.passage.id)
         dense = max((h.dense_score or 0.0 for h in top), default=0.0)
-        top_tokens = [passage_tokens(h.passage) for h in top]
+        top_tokens = [passage_tokens(h.passage) for h in covering]
         judged = judged_groups(groups) or groups
         coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
+        relevance = Relevance(dense, coverage, faq=self.faq_bank.best_similarity(vector),
+                              anchor=names_the_domain(text), alien=self.domain.alien_share(judged_groups(groups)))
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
-        return Retrieval(hits, groups, vector, Relevance(dense, coverage), places)
+        return Retrieval(hits, groups, vector, relevance, places, text)
 
     def _with_faq_clauses(self, hits: list[Hit]) -> list[Hit]:
         """A FAQ entry that matches stands for the clause it rests on: put that clause right before it."""
@@ -72,8 +92,54 @@ class EvidenceFinder:
 
 
 def judged_groups(groups: QueryGroups) -> QueryGroups:
-    """The words relevance is judged on: not the city's own name, not single characters."""
-    return [g for g in groups if g[0] not in SCOPE_WORDS and not is_cjk_char(g[0])]
+    """The words relevance is judged on: not the city's own name, not colloquial fillers, not single characters."""
+    fillers = vocabulary().fillers
+    return [g for g in groups if g[0] not in SCOPE_WORDS and g[0] not in fillers and not is_cjk_char(g[0])]
+
+
+class DomainWords:
+    """The words of the policy and FAQ texts: a question whose weighted words fall outside them is about
+    something else (公租房, 低保, 驾照), however many other words it shares. Rebuilt when the corpus changes."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._built: tuple[str, frozenset[str]] | None = None
+
+    def alien_share(self, groups: QueryGroups) -> float:
+        """The IDF-weighted share of words that neither the domain texts nor their equivalents contain.
+
+        English words count as alien only when no document uses them at all: the policy is in Chinese and the
+        glossary maps only the domain's words, so "recruit" or "abroad" say nothing about the subject. Chinese
+        words count only when they are words of the language (jieba's dictionary), not pieces that its HMM
+        guessed from colloquial or mistyped text (拉点, 人帮, 品酷).
+        """
+        words = self.words()
+        total = sum(self.corpus.idf(token) for token, _ in groups)
+        if total <= 0:
+            return 0.0
+        return sum(self.corpus.idf(token) for token, terms in groups if self._alien(token, terms, words)) / total
+
+    def _alien(self, token: str, terms: frozenset[str], words: frozenset[str]) -> bool:
+        if terms & words:
+            return False
+        if token.isascii():
+            return self.corpus.idf(token) >= self._unseen()
+        composed = any(token[:i] in words and token[i:] in words for i in range(2, len(token) - 1))
+        return is_dictionary_word(token) and not composed  # 适配测试 = 适配 + 测试: the documents' words
+
+    def _unseen(self) -> float:
+        return self.corpus.idf("\u0000")  # the weight of a word no document has
+
+    def words(self) -> frozenset[str]:
+        generation = self.corpus.generation
+        built = self._built
+        if built is None or built[0] != generation:
+            words: set[str] = set()
+            for passage in self.corpus.passages():
+                if passage.kind in DOMAIN_KINDS:
+                    words |= passage_tokens(passage)
+            built = self._built = (generation, frozenset(words))
+        return built[1]
 
 
 def passage_tokens(passage: Passage) -> set[str]:

@@ -12,6 +12,7 @@ from bot.resources import prompts_dir
 PROMPTS_DIR = prompts_dir()
 REQUIRED = {
     "refusal": {"contact"},
+    "suggestions": {"suggestions"},
     "system": set(),
     "answer": {"question", "passages"},
     "condense": {"history", "question"},

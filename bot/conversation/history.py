@@ -74,4 +74,5 @@ def make_turn(question: str, standalone: str | None, answer: Answer) -> Turn:
         topic_terms=topic_terms(standalone),
         license=(check.inbound, check.outbound) if check is not None else None,
         status=answer.status,
+        suggestions=answer.suggestions,
     )

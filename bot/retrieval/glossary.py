@@ -1,14 +1,21 @@
-"""English -> Chinese domain terms, so English questions also match the Chinese policy text in BM25.
+"""The question side of the domain vocabulary: English -> Chinese terms, everyday words -> document terms.
 
-A general vocabulary of the domain (policy, open source, standards), not tied to any question.
-Dense retrieval is cross-lingual already; this only helps the lexical channel.
+English questions must match the Chinese policy text in BM25, and colloquial ones ("上市能走快点吗",
+"想办个黑客松") the plan's own words (绿色通道, 大赛). A general vocabulary of the domain, not tied to any
+question: the English word list below, and the everyday phrases in `vocabulary.yaml` (data, loaded once).
+Dense retrieval is cross-lingual already; this helps the lexical channel and the relevance gate's coverage.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
-from bot.retrieval.tokenize import tokenize
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from bot.retrieval.tokenize import _jieba, tokenize
 
 GLOSSARY: dict[str, list[str]] = {
     "talent": ["人才"], "talents": ["人才"], "people": ["人才"], "housing": ["住房"], "house": ["住房"],
@@ -65,14 +72,64 @@ GLOSSARY.update({
 })
 
 _WORD = re.compile(r"[a-z][a-z-]*")
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
+
+
+class Vocabulary(BaseModel):
+    """Everyday words -> document terms (`vocabulary.yaml`): phrases matched in the question, English words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phrases: dict[str, tuple[str, ...]]
+    english: dict[str, tuple[str, ...]] = {}
+    fillers: frozenset[str] = frozenset()
+
+    def latin_pattern(self) -> re.Pattern[str] | None:
+        latin = sorted((p for p in self.phrases if p.isascii()), key=len, reverse=True)
+        if not latin:
+            return None
+        return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(p) for p in latin) + r")(?:s|es)?(?![a-z0-9])")
+
+
+@cache
+def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
+    """The vocabulary file, read and checked once per process."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lowered = {section: {str(k).lower(): v for k, v in (data.get(section) or {}).items()}
+               for section in ("phrases", "english")}
+    lowered["fillers"] = frozenset(str(w).lower() for w in data.get("fillers") or [])
+    return Vocabulary.model_validate(lowered)
+
+
+@cache
+def _latin_phrases(path: Path = VOCABULARY_FILE) -> re.Pattern[str] | None:
+    return vocabulary(path).latin_pattern()
+
+
+def everyday_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The vocabulary phrases a question contains, with their document terms.
+
+    A Chinese phrase counts where it ends on a word boundary (jieba's dictionary words) and starts on one or
+    inside the same word: 黑客松 is found across 黑客|松 and 老师 in 大学老师, but not 上学 in 上学期.
+    """
+    lowered = question.lower()
+    squeezed = re.sub(r"\s+", "", lowered)  # "国产 OS" is 国产os
+    phrases = vocabulary().phrases
+    bounds = _word_boundaries(squeezed)
+    found = [p for p in phrases if not p.isascii() and _on_boundaries(squeezed, p, bounds)]
+    pattern = _latin_phrases()
+    if pattern is not None:
+        found += [m.group(1) for m in pattern.finditer(lowered)]
+    return [(p, phrases[p]) for p in dict.fromkeys(found)]
 
 
 def english_terms(word: str) -> list[str]:
     """Glossary entries for an English word, also for its plural ("venues", "companies")."""
+    english = vocabulary().english
     for form in (word, word[:-3] + "y" if word.endswith("ies") else "", word[:-2] if word.endswith("es") else "",
                  word[:-1] if word.endswith("s") else ""):
-        if form and form in GLOSSARY:
-            return GLOSSARY[form]
+        if form and (form in GLOSSARY or form in english):
+            return [*GLOSSARY.get(form, []), *english.get(form, ())]
     return []
 
 
@@ -80,25 +137,6 @@ def expand(question: str) -> list[str]:
     """Chinese terms for the English words of a question (empty for Chinese questions)."""
     return [term for word in _WORD.findall(question.lower()) for term in english_terms(word)]
 
-
-# Everyday Chinese -> the vocabulary of policy documents (query side only).
-SYNONYMS_ZH: dict[str, list[str]] = {
-    "公司": ["企业"], "企业家": ["企业"], "单位": ["企业", "机构"], "扶持": ["支持"], "帮扶": ["支持"],
-    "优惠": ["支持", "优惠政策"], "好处": ["支持"], "奖励": ["支持"], "补助": ["补贴", "支持"],
-    "钱": ["资金"], "经费": ["资金"], "资助": ["资金", "支持"], "贷款": ["金融"], "融资": ["金融", "投资"],
-    "孩子": ["子女"], "小孩": ["子女"], "上学": ["入学"], "读书": ["入学"], "看病": ["医疗"], "就医": ["医疗"],
-    "买房": ["住房"], "租房": ["住房"], "房子": ["住房"], "房补": ["住房补贴"], "个税": ["个税减免"],
-    "交税": ["税收"], "税": ["税收", "个税"], "减税": ["税收", "减免"], "免税": ["减免"],
-    "ipo": ["上市"], "上市公司": ["上市"], "挂牌": ["上市"], "saas": ["网络", "network", "remote"], "程序员": ["开发者"], "码农": ["开发者"],
-    "开发人员": ["开发者"], "工程师": ["开发者", "人才"], "专家": ["人才"], "人才政策": ["人才"],
-    "大学": ["高校"], "学校": ["高校", "学院"], "老师": ["教师"], "大学生": ["学生"], "实习": ["实习实训"],
-    "会议": ["展会", "论坛"], "大会": ["展会", "论坛"], "峰会": ["论坛"], "比赛": ["大赛"], "竞赛": ["大赛"],
-    "活动": ["会展赛"], "场地": ["办会场地"], "采购": ["推荐目录", "源创优品库"], "政府采购": ["推荐目录"],
-    "目录": ["推荐目录"], "产品库": ["源创优品库"], "申请": ["支持"], "招商": ["招商"],
-    "引进": ["引进"], "社群": ["社区"], "联盟": ["产业联盟"], "平台": ["公共服务平台"], "标准化": ["标准"],
-    "规范": ["标准"], "宣传": ["宣传"], "文化": ["开源文化"], "目标": ["行动目标"], "计划": ["行动计划"],
-    "政策": ["支持"], "市里": ["南京市"], "南京": ["南京市"], "市政府": ["南京市"],
-}
 
 # Words that name the knowledge base's own scope (the city): neutral when judging relevance.
 SCOPE_WORDS = frozenset({"南京", "南京市", "京市", "市里", "我市", "本市", "市政府", "政府", "nanjing", "city"})
@@ -112,30 +150,71 @@ OTHER_PLACES_EN = frozenset(
 )
 
 
-def expand_zh(tokens: list[str]) -> list[str]:
-    out: list[str] = []
-    for token in tokens:
-        out.extend(SYNONYMS_ZH.get(token, []))
-    return out
+# National ministries: their policies are not the city's, and the knowledge base holds the city's only.
+OTHER_ISSUERS = frozenset(["工信部", "工业和信息化部", "国务院", "发改委", "科技部", "财政部", "商务部", "教育部",
+                           "人社部", "国家网信办"])
 
 
 def other_places(question: str, tokens: list[str]) -> set[str]:
-    """Places outside Nanjing that a question names."""
-    found = {t for t in tokens if t in OTHER_PLACES}
+    """Places outside Nanjing, and issuers other than the city, that a question names."""
+    found = {t for t in tokens if t in OTHER_PLACES} | {i for i in OTHER_ISSUERS if i in question}
     found |= {w for w in _WORD.findall(question.lower()) if w in OTHER_PLACES_EN}
     return found
 
 
 def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
-    """Each token of a question with the document-vocabulary terms that express the same thing."""
+    """Each token of a question with the document-vocabulary terms that express the same thing.
+
+    English words get their Chinese glossary terms; an everyday phrase found in the question ("黑客松",
+    "上市快", "fast track") lends its document terms to every token inside it (jieba may split it).
+    """
     groups: dict[str, set[str]] = {}
     for token in tokenize(question):
-        groups.setdefault(token, {token}).update(SYNONYMS_ZH.get(token, []))
+        terms = groups.setdefault(token, {token})
         for chinese in english_terms(token):
-            groups[token].update(tokenize(chinese) + [chinese])
+            terms.update(tokenize(chinese) + [chinese])
+    for phrase, document_terms in everyday_phrases(question):
+        expanded = {part for term in document_terms for part in [term, *tokenize(term)] if len(part) > 1}
+        hosts = [token for token in groups if token in phrase or phrase in token]
+        for token in hosts or [phrase]:
+            groups.setdefault(token, {token}).update(expanded)
     return [(token, frozenset(terms)) for token, terms in groups.items()]
 
 
+def _word_boundaries(text: str) -> set[int]:
+    bounds, position = {0}, 0
+    for word in _jieba().lcut(text, HMM=False):
+        position += len(word)
+        bounds.add(position)
+    return bounds
+
+
+def _on_boundaries(text: str, phrase: str, bounds: set[int]) -> bool:
+    """Whole words, or the end of one word: a Chinese compound ends in its head (大学老师 is a 老师, 公租房 a
+    租房), while its beginning is a modifier (上学期 is no 上学, 基金会 no 基金)."""
+    start = text.find(phrase)
+    while start != -1:
+        end = start + len(phrase)
+        if end in bounds and (start in bounds or not any(start < b < end for b in bounds)):
+            return True
+        start = text.find(phrase, start + 1)
+    return False
+
+
+def expanded_question(question: str) -> str:
+    """The question followed by the document terms of its everyday phrases, for the embedding: "上市能走快点吗"
+    alone is far from the clause that says 绿色通道; with the term it is close."""
+    terms = [t for _, document_terms in everyday_phrases(question) for t in document_terms]
+    return f"{question} {' '.join(dict.fromkeys(terms))}" if terms else question
+
+
 def query_terms(question: str) -> list[str]:
-    """Search terms of a question: its own tokens plus their document-vocabulary equivalents."""
-    return list(dict.fromkeys(t for token, terms in query_groups(question) for t in [token, *sorted(terms)]))
+    """Search terms of a question: its own tokens plus their document-vocabulary equivalents (fillers such as
+    有没有 / 咋整 match every FAQ question that has them, so they are left out when anything else is left)."""
+    return search_terms(query_groups(question))
+
+
+def search_terms(groups: list[tuple[str, frozenset[str]]]) -> list[str]:
+    fillers = vocabulary().fillers
+    kept = [(token, terms) for token, terms in groups if token not in fillers] or groups
+    return list(dict.fromkeys(t for token, terms in kept for t in [token, *sorted(terms)]))

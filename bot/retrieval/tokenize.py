@@ -68,6 +68,11 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def is_dictionary_word(word: str) -> bool:
+    """A word of jieba's dictionary (or ours), not one its HMM pieced together from unknown text."""
+    return bool(_jieba().dt.FREQ.get(word))
+
+
 def passage_tokens(title: str, section: str, text: str) -> list[str]:
     """Index tokens of a chunk; the title and section path count twice (field boost)."""
     head = tokenize(f"{title} {section}")

@@ -250,3 +250,15 @@ def test_ask_answers_a_licence_family_per_version(client):
     assert check["family"] and len(check["versions"]) >= 2
     assert {v["inbound"] for v in check["versions"]} >= {"GPL-2.0-only", "GPL-3.0-only"}
     assert all(v["outbound"] == "MIT" and v["verdict"] == "incompatible" for v in check["versions"])
+
+
+def test_did_you_mean_over_http_and_the_number_reply(client):
+    """Near the gate: status no_answer with `suggestions`; "1" in the same session asks the first one."""
+    offer = client.post("/api/ask", json={"question": "投资这块政府有啥招，能帮我们拉点投资不"}).json()
+    assert offer["status"] == "no_answer" and offer["suggestions"]
+    assert offer["suggestions"][0] in offer["answer"]
+    picked = client.post("/api/ask", json={"question": "1", "session_id": offer["session_id"]}).json()
+    assert picked["status"] == "answered" and picked["suggestions"] == []
+    assert picked["understood_question"] == offer["suggestions"][0]
+    plain = client.post("/api/ask", json={"question": "今天南京天气怎么样？"}).json()
+    assert plain["status"] == "no_answer" and plain["suggestions"] == []

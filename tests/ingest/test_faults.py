@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.retrieval.chroma_index import ChromaIndex
 from bot.retrieval.knowledge import KnowledgeBase
 from ingest.sync import KnowledgeSync
+from tests.helpers import wait_until
 
 INGEST_SCRIPT = textwrap.dedent("""
     import os, sys, time
@@ -96,12 +97,14 @@ def test_queries_while_another_process_ingests(settings, embeddings, kb_dir: Pat
     thread.start()
     process = _run_ingest(settings.data_dir, kb_dir, settings.collection)
     assert process.wait(300) == 0
-    time.sleep(1.0)
-    stop.set()
-    thread.join(30)
-    assert not errors, errors[:3]
-    assert seen_versions and all(len(v) <= 1 for v in seen_versions)  # never two versions at once
     new_hash = index.documents()["licenses/MIT.txt"]["hash"]
     assert new_hash != old_hash
-    assert seen_versions[-1] == {new_hash[:16]}  # the new version is served once the ingest finished
+    try:  # the readers swap in the new snapshot once they notice the ingest (a reload takes a moment)
+        wait_until(lambda: bool(seen_versions) and seen_versions[-1] == {new_hash[:16]}, 60,
+                   what="the readers to serve the new version")
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not errors, errors[:3]
+    assert seen_versions and all(len(v) <= 1 for v in seen_versions)  # never two versions at once
     assert any("new version" in p.text for p in knowledge.snapshot.passages if p.doc_id == "licenses/MIT.txt")

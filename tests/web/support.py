@@ -98,6 +98,11 @@ def web_reply(question: Question) -> Answer:
     if "天气" in text or "weather" in lower:
         return Answer(answer="抱歉，知识库中没有找到与该问题相关的政策内容。您可以咨询南京市工业和信息化局。",
                       status="no_answer")
+    if "黑客松" in text:
+        offered = ["开源企业上市有什么扶持？", "我们想在南京办一场开源大会，能获得什么支持？"]
+        listed = "\n".join(f"{'①②'[i]} {q}" for i, q in enumerate(offered))
+        return Answer(answer=f"抱歉，知识库中没有能确切回答这个问题的内容。您是不是想问：\n{listed}\n回复序号即可查看答案。",
+                      status="no_answer", suggestions=offered)
     if "上市" in text or "那" in text:
         understood = "开源企业上市有什么扶持？" if "那" in text else None
         return Answer(answer="对首发上市的开源企业，分阶段给予最高600万元奖励 [1]。", status="answered",

@@ -209,6 +209,23 @@ def test_no_answer_is_shown_differently(page, server):
     expect(good.locator(".yb-flag")).to_have_count(0)
 
 
+def test_did_you_mean_questions_are_buttons_that_ask_them(page, server, assistant):
+    c = open_widget(page, server.url + "/")
+    offer = ask(c, "想办个黑客松，场地能帮忙解决不？")
+    expect(offer).to_have_class(re.compile(r"\byb-noanswer\b"))
+    expect(offer.locator(".yb-text").first).to_have_text("抱歉，知识库中没有能确切回答这个问题的内容。您是不是想问：")
+    buttons = offer.locator(".yb-suggestions button.yb-suggest")
+    expect(buttons).to_have_text(["开源企业上市有什么扶持？", "我们想在南京办一场开源大会，能获得什么支持？"])
+    expect(offer.locator(".yb-hint")).to_have_text("回复序号即可查看答案。")
+    expect(offer).not_to_contain_text("①")  # the numbered lines became the buttons
+    before = c.locator(".yb-msg.yb-bot:not(.yb-welcome)").count()
+    buttons.first.click()
+    expect(c.locator(".yb-msg.yb-user").last).to_have_text(re.compile("开源企业上市有什么扶持？"))
+    answer = c.locator(".yb-msg.yb-bot:not(.yb-welcome)").nth(before)
+    expect(answer).to_contain_text("最高600万元奖励")
+    assert assistant.questions[-1].text == "开源企业上市有什么扶持？"
+
+
 def test_rate_limit_and_network_errors_then_retry(page, server):
     c = open_widget(page, server.url + "/")
     page.route(ASK_ROUTES, lambda route: route.fulfill(

@@ -12,7 +12,7 @@
       note: "答案依据南京市开源政策与开源许可证资料自动生成，仅供参考。",
       welcome: "您好！我可以回答南京市开源政策和开源许可证方面的问题。答案中的 [1] 等编号可以点开查看原文。",
       you: "您的问题：", bot: "源问的回答：", typing: "正在查找答案…", sources: "来源", open: "查看原文",
-      noAnswer: "未找到确切答案", understood: "理解为：", section: "章节",
+      noAnswer: "未找到确切答案", understood: "理解为：", section: "章节", suggestions: "您是不是想问",
       up: "有帮助", down: "没有帮助", thanks: "感谢您的反馈！", feedbackFailed: "反馈未能提交，请稍后再试。",
       network: "网络连接失败，请检查网络后重试。", retry: "重试",
       tooMany: "请求过于频繁，请稍后再试。", tooManyWait: "请求过于频繁，请在 {s} 秒后再试。",
@@ -25,7 +25,7 @@
       note: "Answers are generated from Nanjing's open-source policy and licence documents, for reference only.",
       welcome: "Hello! Ask me about Nanjing's open-source policy or open-source licences. Click a number like [1] to read the source.",
       you: "Your question: ", bot: "YuanBot's answer: ", typing: "Looking for an answer…", sources: "Sources", open: "Open source",
-      noAnswer: "No definite answer found", understood: "Understood as: ", section: "Section",
+      noAnswer: "No definite answer found", understood: "Understood as: ", section: "Section", suggestions: "Did you mean",
       up: "Helpful", down: "Not helpful", thanks: "Thank you for your feedback!", feedbackFailed: "Feedback could not be sent; please try again later.",
       network: "Network error. Please check your connection and try again.", retry: "Retry",
       tooMany: "Too many requests. Please wait a moment and try again.", tooManyWait: "Too many requests. Please try again in {s} seconds.",
@@ -264,7 +264,12 @@
       msg.appendChild(el("p", "yb-understood", T.understood + data.understood_question));
     }
     var cards = (data.sources || []).map(function (s, i) { return sourceCard(s, i + 1); });
-    msg.appendChild(answerText(data.answer || "", cards));
+    var offered = Array.isArray(data.suggestions) ? data.suggestions.filter(function (q) { return typeof q === "string" && q; }) : [];
+    if (offered.length) {
+      msg.appendChild(suggestionList(data.answer || "", offered));
+    } else {
+      msg.appendChild(answerText(data.answer || "", cards));
+    }
     if (data.license_check) msg.appendChild(licenceBox(data.license_check));
     if (cards.length) {
       var list = el("div", "yb-sources");
@@ -274,6 +279,29 @@
     }
     msg.appendChild(feedbackBar(question, data.answer || ""));
     return add(msg);
+  }
+
+  // "did you mean": the reply's own lines, with the numbered questions as buttons that ask them
+  function suggestionList(text, offered) {
+    var box = el("div", "yb-suggest-box");
+    var lines = text.split("\n").filter(function (line) { return !/^\s*[\u2460-\u2468]/.test(line); });
+    box.appendChild(el("p", "yb-text", lines.shift() || T.suggestions));
+    var list = el("ol", "yb-suggestions");
+    list.setAttribute("aria-label", T.suggestions);
+    offered.forEach(function (question) {
+      var item = el("li");
+      var b = el("button", "yb-suggest", question);
+      b.type = "button";
+      b.addEventListener("click", function () {
+        if (busy) return;
+        ask(question);
+      });
+      item.appendChild(b);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    if (lines.length) box.appendChild(el("p", "yb-hint", lines.join("\n")));
+    return box;
   }
 
   function errorMessage(text, question) {
