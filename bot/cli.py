@@ -111,6 +111,17 @@ def ingest(
         raise typer.Exit(1)
 
 
+@kb_app.command("lint-faq")
+def kb_lint_faq(
+    knowledge: Annotated[Path | None, typer.Option("--knowledge", help="The knowledge folder (default: settings).")] = None,
+) -> None:
+    """Check that every FAQ entry names a clause that exists in the knowledge folder (exit 1 if not)."""
+    from bot.wiring import Components
+    from ingest.faq_lint import main as lint
+
+    raise typer.Exit(lint(knowledge or Components(_settings()).knowledge_dir))
+
+
 @kb_app.command("stats")
 def kb_stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Documents, chunks, by kind, the embedding model and the last sync."""

@@ -29,5 +29,10 @@ def license_texts_dir() -> Path:
     return bundled_knowledge_dir() / "licenses" / "texts"
 
 
+def licence_facts_file() -> Path:
+    """Licence facts with their clauses (`knowledge/licenses/facts/facts.yaml`, not indexed as text)."""
+    return bundled_knowledge_dir() / "licenses" / "facts" / "facts.yaml"
+
+
 def prompts_dir() -> Path:
     return _package_dir("prompts")

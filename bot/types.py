@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -142,11 +143,50 @@ class LicenseMention:
     family: bool = False
 
 
+class Table(BaseModel):
+    """A side-by-side comparison (licence facts): the same table the answer text shows in Markdown.
+
+    Cells may carry citation markers [n] (n = the source's position, as in the answer text)."""
+
+    columns: list[str]
+    rows: list[list[str]] = Field(default_factory=list)
+
+    def as_markdown(self) -> str:
+        def line(cells: list[str]) -> str:
+            return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+        return "\n".join([line(self.columns), line(["---"] * len(self.columns)), *(line(r) for r in self.rows)])
+
+    def as_text(self, max_width: int = 60) -> str:
+        """Plain text for chat apps: aligned columns when they fit `max_width` display cells (a Chinese
+        character is two), else one block per row ("【专利授权】" then "  Apache-2.0：明确授予 [2]")."""
+        widths = [max(_display_width(row[i]) for row in [self.columns, *self.rows]) for i in range(len(self.columns))]
+        if sum(widths) + 2 * (len(widths) - 1) <= max_width:
+            return "\n".join("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
+                             for row in [self.columns, *self.rows])
+        blocks = []
+        for row in self.rows:
+            blocks.append(f"【{row[0]}】")
+            blocks.extend(f"  {name}：{cell}" for name, cell in zip(self.columns[1:], row[1:], strict=True))
+        return "\n".join(blocks)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _display_width(text))
+
+
 class Answer(BaseModel):
     answer: str
     status: AnswerStatus
     sources: list[Source] = Field(default_factory=list)
     license_check: LicenseCheck | None = None
+    table: Table | None = Field(default=None, description="A comparison as structured data (columns, rows), when "
+                                                           "the answer compares licences; the answer text has "
+                                                           "the same table in Markdown.")
     mode: AnswerMode = "extractive"
     understood_question: str | None = Field(
         default=None, description="The standalone question used for retrieval when a follow-up was rewritten."

@@ -18,7 +18,7 @@ from bot.answering.recording import AnswerObserver, RecordingAssistant
 from bot.errors import KnowledgeError
 from bot.ports import Assistant, Conversation, Corpus, Embedder, Generator, KeyValueStore, LicenseAdvisor
 from bot.questionlog import QuestionLog
-from bot.resources import bundled_knowledge_dir, license_data_dir, license_texts_dir
+from bot.resources import bundled_knowledge_dir, licence_facts_file, license_data_dir, license_texts_dir
 from bot.services import Services
 from bot.settings import Settings
 
@@ -106,11 +106,13 @@ class Components:
     @cached_property
     def core_assistant(self):  # RetrievalAssistant: also warmed up and used by the calibration bench
         from bot.answering.assistant import RetrievalAssistant
+        from bot.answering.licence_facts_data import LicenceFacts
         from bot.answering.prompts import validate_all
 
         validate_all()
         return RetrievalAssistant(self.corpus, self.searcher, self.embedder, top_k=self.settings.top_k,
                                   contact=self.settings.contact, licences=self.licences,
+                                  licence_facts=LicenceFacts.load(licence_facts_file()),
                                   conversation=self.conversation, generator=self.generator,
                                   slots=self.settings.answer_slots or os.cpu_count() or 1)
 

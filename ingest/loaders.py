@@ -138,16 +138,29 @@ def _read_pdf(path: Path) -> str:
 
 
 def _strip_running_lines(pages: list[str]) -> list[str]:
-    """Drop page headers and footers: lines (digits ignored) repeated on at least half of the pages."""
+    """Drop page headers and footers.
+
+    A line (page numbers ignored, wherever they stand) is running page furniture when it is repeated on
+    at least half of the pages, or when it opens or closes at least a quarter of them (at least three):
+    books alternate the page number's side and change the footer's wording between front matter and body.
+    """
     if len(pages) < 4:
         return pages
+
     def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line.strip())
+        line = re.sub(r"^\s*(?:[ivxlc]+|\d+)\s+|\s+(?:[ivxlc]+|\d+)\s*$", "", line.strip())
+        return re.sub(r"\d+", "#", line)
+
     counts: dict[str, int] = {}
+    edges: dict[str, int] = {}
     for page in pages:
-        for k in {key(line) for line in page.splitlines() if line.strip()}:
+        lines = [line for line in page.splitlines() if line.strip()]
+        for k in {key(line) for line in lines}:
             counts[k] = counts.get(k, 0) + 1
+        for k in {key(line) for line in lines[:2] + lines[-2:] if len(line.strip()) >= 10}:
+            edges[k] = edges.get(k, 0) + 1
     running = {k for k, n in counts.items() if n >= len(pages) / 2}
+    running |= {k for k, n in edges.items() if n >= max(3, len(pages) / 4)}
     return ["\n".join(line for line in page.splitlines() if key(line) not in running) for page in pages]
 
 

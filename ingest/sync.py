@@ -28,7 +28,8 @@ log = logging.getLogger("yuanbot.ingest")
 
 KINDS = {"policy": "policy", "standards": "standard", "licenses": "license", "faq": "faq"}
 # metadata keys copied from a document onto each of its chunks (what citations and ranking need)
-CHUNK_KEYS = ("title", "kind", "url", "status", "lang", "effective_to", "superseded_by", "spdx_id")
+CHUNK_KEYS = ("title", "kind", "url", "status", "lang", "effective_to", "superseded_by", "spdx_id", "family",
+              "deprecated")
 
 
 @dataclass

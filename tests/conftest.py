@@ -226,9 +226,54 @@ def small_kb(tmp_path_factory, embeddings):
             "searcher": HybridSearcher(knowledge, candidates=50), "root": root}
 
 
+LICENCE_KB_FILES = (
+    "licenses/texts/_meta.yaml", "licenses/texts/Apache-2.0.txt", "licenses/texts/MIT.txt", "licenses/texts/ISC.txt",
+    "licenses/texts/GPL-3.0-only.txt", "licenses/texts/GPL-3.0-or-later.txt", "licenses/texts/GPL-3.0.txt",
+    "licenses/texts/MPL-2.0.txt", "licenses/texts/MulanPSL-2.0.txt", "licenses/texts/BSD-3-Clause.txt",
+    "licenses/texts/LGPL-3.0-only.txt", "standards/openchain-iso5230/_meta.yaml",
+    "standards/openchain-iso5230/ISO-IEC-5230-2020-en.md", "standards/openchain-iso5230/OpenChain-2.1-zh-Hans.pdf",
+    "standards/openchain-iso5230/OpenChain-2.1-zh-Hant.docx",
+    "policy/nanjing-open-source-action-plan-2023-2025.md",
+)
+
+
+@pytest.fixture(scope="module")
+def licence_kb(tmp_path_factory, embeddings):
+    """An index over licence texts (with -or-later and deprecated variants), OpenChain in three versions, the
+    policy and the bundled FAQ: clause retrieval, licence facts and comparisons over real chunks."""
+    from bot.retrieval.hybrid import HybridSearcher
+    from bot.retrieval.knowledge import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("licence-kb") / "knowledge"
+    for relative in LICENCE_KB_FILES:
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(KNOWLEDGE / relative, target)
+    shutil.copytree(KNOWLEDGE / "faq", root / "faq")
+    settings = make_settings(root.parent / "data", knowledge_dir=root, collection="licence")
+    index = ChromaIndex(settings, embeddings)
+    KnowledgeSync(index, root).sync([root])
+    knowledge = KnowledgeBase(index)
+    return {"index": index, "knowledge": knowledge, "searcher": HybridSearcher(knowledge, candidates=50, sparse_weight=1.5)}
+
+
+@pytest.fixture(scope="module")
+def licence_assistant(licence_kb, licences):
+    from bot.answering.assistant import RetrievalAssistant
+    from bot.answering.licence_facts_data import LicenceFacts
+    from bot.resources import licence_facts_file
+
+    return RetrievalAssistant(licence_kb["knowledge"], licence_kb["searcher"], licence_kb["index"].embeddings,
+                              contact="南京市工业和信息化局", licences=licences,
+                              licence_facts=LicenceFacts.load(licence_facts_file()))
+
+
 @pytest.fixture(scope="module")
 def assistant(small_kb, licences):
     from bot.answering.assistant import RetrievalAssistant
+    from bot.answering.licence_facts_data import LicenceFacts
+    from bot.resources import licence_facts_file
 
     return RetrievalAssistant(small_kb["knowledge"], small_kb["searcher"], small_kb["index"].embeddings,
-                              contact="南京市工业和信息化局", licences=licences)
+                              contact="南京市工业和信息化局", licences=licences,
+                              licence_facts=LicenceFacts.load(licence_facts_file()))

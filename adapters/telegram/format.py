@@ -348,11 +348,24 @@ def render_license(check: LicenseCheck, lang: str) -> str:
     return "\n".join(lines)
 
 
+_TABLE_BLOCK = re.compile(r"(?:^\|.*\|[ \t]*(?:\n|$))+", re.MULTILINE)
+
+
+def _with_table(answer: Answer) -> str:
+    """The answer text, escaped; a comparison's Markdown table as aligned plain text in <pre>."""
+    text = answer.answer.strip()
+    match = _TABLE_BLOCK.search(text) if answer.table is not None else None
+    if match is None or answer.table is None:
+        return escape(text)
+    table = f"<pre>{escape(answer.table.as_text())}</pre>"
+    return escape(text[:match.start()]) + table + "\n" + escape(text[match.end():])
+
+
 def render_answer(answer: Answer, lang: str, *, max_sources: int = 5) -> str:
     """The answer message: text (or licence verdict), then the sources as tappable links."""
     if answer.license_check is not None:
         return render_license(answer.license_check, lang)
-    parts = [escape(answer.answer.strip())]
+    parts = [_with_table(answer)]
     if answer.sources:
         lines = [f"<b>{escape(t(lang, 'sources'))}</b>"]
         lines += [_source_line(i, s, lang) for i, s in enumerate(answer.sources[:max_sources], start=1)]

@@ -46,9 +46,19 @@ def source_lines(answer: Answer) -> list[str]:
     return lines
 
 
+_TABLE_BLOCK = re.compile(r"(?:^\|.*\|[ \t]*(?:\n|$))+", re.MULTILINE)
+
+
+def with_plain_table(text: str, answer: Answer) -> str:
+    """A comparison's Markdown table replaced by the same table as aligned plain text."""
+    if answer.table is None:
+        return text
+    return _TABLE_BLOCK.sub(lambda _: answer.table.as_text() + "\n", text, count=1)
+
+
 def render_answer(answer: Answer) -> str:
     """The whole answer as WeChat text (may be longer than one message; see `split_reply`)."""
-    body = plain_text(answer.answer) or "抱歉，暂时没有找到相关答案。"
+    body = plain_text(with_plain_table(answer.answer, answer)) or "抱歉，暂时没有找到相关答案。"
     lines = source_lines(answer)
     return body + ("\n\n" + "\n".join(lines) if lines else "")
 

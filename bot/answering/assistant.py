@@ -24,7 +24,12 @@ from bot.answering.documents import document_aspects
 from bot.answering.evidence import EvidenceFinder, Retrieval
 from bot.answering.extractive import SentenceVectors
 from bot.answering.faq_bank import FaqBank
+from bot.answering.faq_match import FaqMatcher
 from bot.answering.licence import LicenceAnswers
+from bot.answering.licence_facts import LicenceFactAnswers
+from bot.answering.licence_facts_data import FactsFile, LicenceFacts
+from bot.answering.licence_names import LicenceNames
+from bot.answering.named_clauses import NamedClauses
 from bot.answering.suggestions import Suggester, chosen_suggestion
 from bot.conversation import make_turn
 from bot.errors import GenerationError
@@ -42,6 +47,7 @@ class RetrievalAssistant:
 
     def __init__(self, corpus: Corpus, searcher: Searcher, embedder: Embedder, *, top_k: int = 5,
                  contact: str = "", licences: LicenseAdvisor | None = None,
+                 licence_facts: LicenceFacts | None = None,
                  conversation: Conversation | None = None, generator: Generator | None = None,
                  slots: int = 2) -> None:
         self.corpus = corpus
@@ -52,11 +58,15 @@ class RetrievalAssistant:
         self._slots = threading.BoundedSemaphore(max(1, slots))
         self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         clauses = ClauseIndex(corpus)
+        names = LicenceNames(licences) if licences is not None else None
         self.faq_bank = FaqBank(corpus, self.sentence_vectors)
-        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses, self.faq_bank)
+        self.evidence = EvidenceFinder(corpus, searcher, embedder, clauses, self.faq_bank,
+                                       FaqMatcher(corpus, self.sentence_vectors), NamedClauses(clauses, names))
         self.suggester = Suggester(self.faq_bank)
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
-        self.licences = LicenceAnswers(licences, corpus) if licences is not None else None
+        self.facts = LicenceFactAnswers(licence_facts or LicenceFacts(FactsFile()), licences, clauses, names) \
+            if licences is not None else None
+        self.licences = LicenceAnswers(licences, corpus, self.facts) if licences is not None else None
 
     def warm_up(self) -> None:
         """Load the snapshot and embed the sentences of policy and FAQ passages before the first user."""
@@ -195,10 +205,11 @@ class RetrievalAssistant:
         return routed is None or routed.status == "answered"
 
     def _licence(self, text: str, lang: str) -> Answer | None:
-        """A whole-SBOM request goes to the audit; a pair question to the rule engine."""
-        if self.licences is None:
+        """A whole-SBOM request goes to the audit; a pair question to the rule engine; a question about
+        a licence's facts (what it is, its duties, patents, X vs Y) to the facts with their clauses."""
+        if self.licences is None or self.facts is None:
             return None
-        return audit_pointer(text, lang) or self.licences.answer(text, lang)
+        return audit_pointer(text, lang) or self.licences.answer(text, lang) or self.facts.answer(text, lang)
 
     def _grounded(self, text: str, lang: str) -> tuple[Answer, Retrieval | None]:
         """The answer without an LLM, and the retrieval an LLM may phrase it from (None when it may not:

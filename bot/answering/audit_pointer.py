@@ -6,6 +6,8 @@ bot read the SBOM and answer for every component.
 
 from __future__ import annotations
 
+import re
+
 from bot.licenses.audit import looks_like_audit_request
 from bot.types import Answer
 
@@ -32,7 +34,12 @@ _TEXT = {
 }
 
 
+# "What must an ISO/IEC 5230 bill of materials include?" asks what a standard says, not for an audit
+_ABOUT_A_STANDARD = re.compile(r"ISO/?IEC|\b(?:5230|18974)\b|OpenChain|REUSE|SPDX (?:spec|规范)|规范(?:要求|规定|里|中)|"
+                               r"标准(?:要求|规定|里|中)|specification|standard (?:say|require)", re.IGNORECASE)
+
+
 def audit_pointer(text: str, lang: str) -> Answer | None:
-    if not looks_like_audit_request(text):
+    if _ABOUT_A_STANDARD.search(text) or not looks_like_audit_request(text):
         return None
     return Answer(answer=_TEXT["zh" if lang == "zh" else "en"], status="answered")

@@ -1,19 +1,24 @@
 """What the knowledge base offers for one question: the ranked passages and how relevant they really are.
 
 Pinyin typos are corrected first ("生太" -> "生态"); hybrid search then ranks passages, with the question's
-everyday words mapped to the documents' terms; a FAQ entry that matches brings the clause it rests on right
-before it. The signals of the relevance gate (gate.py) are measured here, and places: a question about
-another city's policy is not answered with Nanjing's.
+everyday words mapped to the documents' terms. A clause the question names ("GPL-3.0 第7条", "MPL 3.3")
+comes first, then the clause of a FAQ entry that asks the same thing; any other FAQ entry brings the clause
+it rests on right before it; variants of one text give way to the best of them. The signals of the
+relevance gate (gate.py) are measured here, and places: a question about another city's policy is not
+answered with Nanjing's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answering.clauses import ClauseIndex
 from bot.answering.extractive import QueryGroups, weighted_overlap
 from bot.answering.faq_bank import FaqBank
+from bot.answering.faq_match import FaqMatcher
 from bot.answering.gate import Relevance, names_the_domain
+from bot.answering.named_clauses import NamedClauses
 from bot.ports import Corpus, Embedder, Searcher
 from bot.retrieval.glossary import (
     SCOPE_WORDS,
@@ -23,9 +28,16 @@ from bot.retrieval.glossary import (
     search_terms,
     vocabulary,
 )
+from bot.retrieval.ranking import (
+    boost_about_licences,
+    boost_about_standards,
+    collapse_variants,
+    licence_family,
+    names_a_standard,
+)
 from bot.retrieval.tokenize import is_dictionary_word, tokenize
 from bot.retrieval.typos import TypoCorrector
-from bot.text import is_cjk_char
+from bot.text import is_cjk_char, question_language
 from bot.types import Hit, Passage
 
 TOP_FOR_GATE = 3
@@ -42,53 +54,78 @@ class Retrieval:
     relevance: Relevance
     other_places: set[str]
     text: str = ""  # the question as searched (pinyin typos corrected)
+    faq: Hit | None = None  # the FAQ entry that asks the same thing, if any
+    faq_clauses: list[Passage] | None = None  # the passages it rests on, in the question's language first
+    named: list[Passage] | None = None  # the clauses the question names ("GPL-3.0 第7条"): the answer quotes them
 
 
 class EvidenceFinder:
     def __init__(self, corpus: Corpus, searcher: Searcher, embedder: Embedder, clauses: ClauseIndex,
-                 faq_bank: FaqBank) -> None:
+                 faq_bank: FaqBank, faqs: FaqMatcher, named: NamedClauses) -> None:
         self.corpus = corpus
         self.searcher = searcher
         self.embedder = embedder
         self.clauses = clauses
         self.faq_bank = faq_bank
+        self.faqs = faqs
+        self.named = named
         self.typos = TypoCorrector(corpus)
         self.domain = DomainWords(corpus)
 
     def retrieve(self, text: str) -> Retrieval:
         text = self.typos.correct(text).text
         vector = self.embedder.embed_query(expanded_question(text))
+        lang = question_language(text)
         groups = query_groups(text)
         terms = search_terms(groups)
-        hits = self._with_faq_clauses(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms))
+        judged = judged_groups(groups) or groups
+        about = clause_relevance(judged, self.corpus.idf)
+        licences = self.named.licences_named(text)
+        found = self.faqs.prefer_language(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms), lang)
+        found = boost_about_licences(found, {licence_family(spdx) for spdx in licences})
+        if names_a_standard(text):
+            found = boost_about_standards(found)
+        faq = self.faqs.best(found, vector, judged_groups(groups), lang)
+        faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang, rank=about) \
+            if faq else []
+        named = self.named.passages(text, lang, licences)
+        lead = found[0].score if found else 0.0
+        first = [Hit(passage=p, score=lead) for p in named]
+        first += [Hit(passage=p, score=faq.score, dense_score=faq.dense_score) for p in faq_clauses] if faq else []
+        kept, variants = collapse_variants(self._with_faq_clauses(first + found, lang, about))
+        hits = kept + variants
         top = hits[:TOP_FOR_GATE]
         covering = hits[:COVERAGE_HITS]
         missing = [h for h in top if h.dense_score is None]
-        if missing:  # ranked high by words alone: measure their meaning too
-            found = self.corpus.similarities([h.passage.id for h in missing], vector)
+        if missing:  # ranked high by words alone, or brought in as a clause: measure their meaning too
+            measured = self.corpus.similarities([h.passage.id for h in missing], vector)
             for hit in missing:
-                hit.dense_score = found.get(hit.passage.id)
+                hit.dense_score = measured.get(hit.passage.id)
         dense = max((h.dense_score or 0.0 for h in top), default=0.0)
         top_tokens = [passage_tokens(h.passage) for h in covering]
-        judged = judged_groups(groups) or groups
         coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
         relevance = Relevance(dense, coverage, faq=self.faq_bank.best_similarity(vector),
                               anchor=names_the_domain(text), alien=self.domain.alien_share(judged_groups(groups)))
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
-        return Retrieval(hits, groups, vector, relevance, places, text)
+        return Retrieval(hits, groups, vector, relevance, places, text, faq, faq_clauses, named)
 
-    def _with_faq_clauses(self, hits: list[Hit]) -> list[Hit]:
-        """A FAQ entry that matches stands for the clause it rests on: put that clause right before it."""
+    def _with_faq_clauses(self, hits: list[Hit], lang: str, about: Callable[[Passage], float]) -> list[Hit]:
+        """A FAQ entry stands for the clause it rests on: put that clause right before it."""
         out: dict[str, Hit] = {}
         for hit in hits:
             source = hit.passage.extra.get("faq_source")
             if source:
-                for clause in self.clauses.passages_for(source):
+                for clause in self.clauses.passages_for(source, lang, limit=1, rank=about):
                     out.setdefault(clause.id, Hit(passage=clause, score=hit.score, dense_score=hit.dense_score,
                                                   bm25_score=hit.bm25_score))
             out.setdefault(hit.passage.id, hit)
         return list(out.values())
+
+
+def clause_relevance(groups: QueryGroups, idf: Callable[[str], float]) -> Callable[[Passage], float]:
+    """How much of the question a clause passage covers: picks, of a clause in several chunks, the right one."""
+    return lambda passage: weighted_overlap(groups, passage_tokens(passage), idf)
 
 
 def judged_groups(groups: QueryGroups) -> QueryGroups:

@@ -103,12 +103,13 @@ class ExtractiveComposer:
             text = hit.passage.extra.get("faq_answer") or hit.passage.text  # a FAQ's answer, not its question
             for position, sentence in enumerate(split_sentences(text)):
                 sentence = clean_sentence(sentence)
-                if len(sentence) >= 6 and not _is_heading(sentence, hit.passage.section):
+                if len(sentence) >= 6 and not _is_heading(sentence, hit.passage.section) and not _lead_in(sentence):
                     out.append(Candidate(hit_index, position, sentence))
         return out
 
     def extract(self, question: str, groups: QueryGroups, query_vector: Sequence[float],
-                hits: list[Hit]) -> Extract:
+                hits: list[Hit], bonus: dict[int, float] | None = None) -> Extract:
+        """`bonus`: extra score for the sentences of some hits (by index), e.g. the entry defining a term."""
         candidates = self.candidates(hits)
         if not candidates:
             return Extract([], [])
@@ -118,6 +119,7 @@ class ExtractiveComposer:
         for candidate, sim in zip(candidates, similarity, strict=True):
             lexical = weighted_overlap(groups, sentence_tokens(candidate.text), self.idf)
             candidate.score = 0.5 * lexical + 0.5 * float(sim) + RANK_PRIOR[min(candidate.hit_index, len(RANK_PRIOR) - 1)]
+            candidate.score += (bonus or {}).get(candidate.hit_index, 0.0)
             if counting and re.search(r"\d|[一二三四五六七八九十百]+[个项家]", candidate.text):
                 candidate.score += 0.1
         ranked = sorted(candidates, key=lambda c: -c.score)
@@ -151,6 +153,14 @@ def _similar(a: str, b: str, threshold: float = 0.5) -> bool:
     """Near-duplicate sentences: character-bigram overlap relative to the shorter one."""
     x, y = _bigrams(a), _bigrams(b)
     return bool(x and y) and len(x & y) / min(len(x), len(y)) >= threshold
+
+
+def _lead_in(sentence: str) -> bool:
+    """"ISC License:" / "核查材料：" / '("ISC")': a short line that introduces what follows, or a fragment of a
+    few words, says nothing by itself."""
+    if len(sentence) < 30 and sentence.rstrip().endswith((":", "：")):
+        return True
+    return len(re.findall(r"[A-Za-z]+", sentence)) < 4 and len(re.findall(r"[\u4e00-\u9fff]", sentence)) < 6
 
 
 def _is_heading(sentence: str, section: str) -> bool:

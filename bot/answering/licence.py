@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.answering.compose import to_source
+from bot.answering.licence_facts import LicenceFactAnswers
 from bot.errors import LicenseError
 from bot.licenses.render import render_license_answer
 from bot.ports import Corpus, LicenseAdvisor
@@ -18,10 +19,15 @@ _LICENCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
 _OPERATORS = {"AND", "OR", "WITH"}
 
 
+# the facts a compatibility answer grounds in their clauses: how far the copyleft reaches, what to keep, source
+GROUNDED_ASPECTS = ("scope", "notices", "licence_copy", "notice_file", "changes", "source", "network")
+
+
 class LicenceAnswers:
-    def __init__(self, advisor: LicenseAdvisor, corpus: Corpus) -> None:
+    def __init__(self, advisor: LicenseAdvisor, corpus: Corpus, facts: LicenceFactAnswers | None = None) -> None:
         self.advisor = advisor
         self.corpus = corpus
+        self.facts = facts
 
     def answer(self, text: str, lang: str) -> Answer | None:
         """The verdict for a compatibility question; None when the text asks something else."""
@@ -32,10 +38,20 @@ class LicenceAnswers:
             check = self.advisor.check(query.inbound, query.outbound, query.use)
         except LicenseError as exc:
             return self._cannot_check(exc, lang)
+        body = render_license_answer(check, lang)
+        lines, sources = self._clauses(check.inbound, lang)
+        if lines:  # the inbound licence's duties, each cited with the clause that imposes it
+            head = "**条款依据（被使用的许可证）**" if lang == "zh" else "**The clauses (licence of the code used)**"
+            body = _before_disclaimer(body, "\n".join([head, *lines]))
         # a family ("LGPL") is checked per version: those versions' texts are what to read
         named = [check.inbound, check.outbound, *(e for v in check.versions for e in (v.inbound, v.outbound))]
-        return Answer(answer=render_license_answer(check, lang), status="answered", license_check=check,
-                      sources=self._text_sources(*named))
+        sources += [s for s in self._text_sources(*named) if s.id not in {x.id for x in sources}]
+        return Answer(answer=body, status="answered", license_check=check, sources=sources)
+
+    def _clauses(self, inbound: str, lang: str) -> tuple[list[str], list[Source]]:
+        if self.facts is None or _LICENCE_ID.fullmatch(inbound.strip()) is None:
+            return [], []
+        return self.facts.clause_sources(inbound.strip(), GROUNDED_ASPECTS, lang)
 
     @staticmethod
     def _cannot_check(exc: LicenseError, lang: str) -> Answer:
@@ -59,3 +75,11 @@ class LicenceAnswers:
             if passage is not None:
                 sources.append(to_source(Hit(passage=passage, score=1.0)))
         return sources
+
+
+def _before_disclaimer(body: str, section: str) -> str:
+    """Insert a section before the closing italic disclaimer line (or at the end when there is none)."""
+    lines = body.rstrip().split("\n")
+    if lines and lines[-1].startswith("_"):
+        return "\n".join([*lines[:-1], section, "", lines[-1]])
+    return "\n".join([*lines, "", section])

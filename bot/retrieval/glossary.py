@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from bot.retrieval.licence_glossary import licence_equivalents
 from bot.retrieval.tokenize import _jieba, tokenize
 
 GLOSSARY: dict[str, list[str]] = {
@@ -178,6 +179,8 @@ def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
         hosts = [token for token in groups if token in phrase or phrase in token]
         for token in hosts or [phrase]:
             groups.setdefault(token, {token}).update(expanded)
+    for token, terms in licence_equivalents(question, list(groups)).items():  # licence texts are English
+        groups[token].update(terms)
     return [(token, frozenset(terms)) for token, terms in groups.items()]
 
 

@@ -1,20 +1,26 @@
 """Hybrid retrieval: dense (Chroma) and BM25 (jieba tokens), fused by reciprocal rank fusion.
 
 Each channel recalls a wide candidate set (settings.candidates, 50 by default), so asking for a
-different k never reorders the head of the list. Out-of-force documents are moved below the in-force
-documents of the same kind that also match.
+different k never reorders the head of the list. Then (`ranking.py`): variants of one text give way to
+the best of them, a licence named by its SPDX id and a clause named by its number go up, and
+out-of-force documents are moved below the in-force documents of the same kind that also match.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.retrieval.glossary import query_terms
 from bot.retrieval.knowledge import KnowledgeBase
+from bot.retrieval.ranking import (
+    RRF_K,
+    boost_defined_terms,
+    boost_named_clauses,
+    boost_named_licences,
+    collapse_variants,
+    named_licence_families,
+)
 from bot.types import Hit
-
-RRF_K = 60
 
 
 class HybridSearcher:
@@ -41,34 +47,13 @@ class HybridSearcher:
             hit = hits.setdefault(passage.id, Hit(passage=passage, score=0.0))
             hit.bm25_score = score
             hit.score += self.sparse_weight / (RRF_K + rank + 1)
-        boost_referenced_sections(query, hits.values())
         ranked = sorted(hits.values(), key=lambda h: (-h.score, h.passage.id))
-        return demote_out_of_force(ranked)[:k]
-
-
-_REFERENCE = re.compile(r"第\s*(\d{1,3})\s*[条节款章]|(?:section|article|clause|§)\s*(\d{1,3})", re.IGNORECASE)
-_LICENCE_ID = re.compile(r"[A-Za-z][A-Za-z0-9.+]*-\d[A-Za-z0-9.+-]*")
-
-
-def boost_referenced_sections(query: str, hits) -> None:
-    """"GPL-3.0 第7条" / "section 7 of Apache-2.0": lift the passages of that numbered section.
-
-    Worth two extra first places in the fusion, and only for passages of the named licence when the
-    question names one.
-    """
-    numbers = {a or b for a, b in _REFERENCE.findall(query)}
-    if not numbers:
-        return
-    ids = [m.lower() for m in _LICENCE_ID.findall(query)]
-    for hit in hits:
-        last = hit.passage.section.rsplit(" > ", 1)[-1].strip()
-        number = re.match(r"(?:第\s*)?(?:section\s+|article\s+)?(\d{1,3})\b", last, re.IGNORECASE)
-        if not number or number.group(1) not in numbers:
-            continue
-        title = hit.passage.title.lower()
-        if ids and not any(i in title for i in ids):
-            continue
-        hit.score += 2.0 / (RRF_K + 1)
+        kept, variants = collapse_variants(ranked)
+        boost_named_licences(kept, named_licence_families(query, self.knowledge.licence_ids()))
+        boost_named_clauses(query, kept)
+        boost_defined_terms(query, kept)
+        kept.sort(key=lambda h: (-h.score, h.passage.id))
+        return (demote_out_of_force(kept) + variants)[:k]
 
 
 DEMOTE_WITHIN = 0.8  # "also match": an in-force passage scoring at least this share of the out-of-force one

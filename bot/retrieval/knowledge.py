@@ -21,6 +21,7 @@ import numpy as np
 from bot.errors import KnowledgeError
 from bot.retrieval.bm25 import BM25Index
 from bot.retrieval.chroma_index import ChromaIndex, StoredChunk
+from bot.retrieval.ranking import licence_id
 from bot.retrieval.tokenize import passage_tokens, tokenizer_version
 from bot.types import Passage
 
@@ -62,6 +63,7 @@ class Snapshot:
     position: dict[str, int]
     bm25: BM25Index
     loaded_at: float
+    licence_ids: frozenset[str] = frozenset()  # SPDX ids of the indexed licence texts, lower case
 
     def trusted(self, doc_id: str, doc_hash: str) -> bool:
         meta = self.manifest.get(doc_id)
@@ -97,8 +99,9 @@ class KnowledgeBase:
                                                          chunk.text))
         passages = [to_passage(c) for c in chunks]
         bm25 = BM25Index([str(c.metadata.get("tokens", "")).split() for c in chunks])
+        licence_ids = frozenset(spdx.lower() for spdx in map(licence_id, passages) if spdx)
         snapshot = Snapshot(generation, manifest, passages, {p.id: i for i, p in enumerate(passages)}, bm25,
-                            time.time())
+                            time.time(), licence_ids)
         log.info("knowledge snapshot loaded",
                  extra={"documents": len(manifest), "chunks": len(passages),
                         "latency_ms": round((time.perf_counter() - started) * 1000)})
@@ -149,6 +152,9 @@ class KnowledgeBase:
 
     def idf(self, token: str) -> float:
         return self.snapshot.bm25.idf(token)
+
+    def licence_ids(self) -> frozenset[str]:
+        return self.snapshot.licence_ids
 
     # --- queries ---------------------------------------------------------------------------
     def dense(self, query: str, n: int, vector: Sequence[float] | None = None) -> list[tuple[Passage, float]]:

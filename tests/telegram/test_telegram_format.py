@@ -152,3 +152,20 @@ def test_lang_for() -> None:
     assert lang_for("Is MPL-2.0 compatible with GPL-3.0?", "zh-hans") == "en"
     assert lang_for("1234", "zh-hans") == "zh"
     assert lang_for("1234", None) == "en"
+
+
+def test_a_comparison_table_is_aligned_text_in_pre() -> None:
+    answer = Answer(
+        answer="MIT vs Apache-2.0:\n\n| Aspect | MIT | Apache-2.0 |\n| --- | --- | --- |\n"
+               "| Patent grant | not addressed[1] | express grant[2] |\n\n<legend> & notes",
+        status="answered",
+        sources=[Source(id="1", title="MIT", section="", text="…", score=1.0),
+                 Source(id="2", title="Apache", section="§3", text="…", score=1.0)],
+        table={"columns": ["Aspect", "MIT", "Apache-2.0"], "rows": [["Patent grant", "not addressed[1]", "express grant[2]"]]},
+    )
+    html_text = render_answer(answer, "en")
+    parse_html(html_text)  # valid Telegram HTML
+    pre = html_text[html_text.index("<pre>") + 5:html_text.index("</pre>")]
+    assert pre.split("\n")[0].startswith("Aspect        MIT")
+    assert "Patent grant  not addressed[1]  express grant[2]" in pre
+    assert "| --- |" not in html_text and "&lt;legend&gt; &amp; notes" in html_text

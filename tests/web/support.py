@@ -10,7 +10,7 @@ from adapters.web import apply_cors, build_web_router
 from bot.api.app import create_app
 from bot.services import Services
 from bot.settings import Settings
-from bot.types import Answer, LicenseCheck, LicenseReference, Question, Source
+from bot.types import Answer, LicenseCheck, LicenseReference, Question, Source, Table
 from tests.fakes import FakeAssistant, FakeQuestionLog
 from tests.helpers import serve
 
@@ -73,10 +73,26 @@ GPL_MIT = LicenseCheck(
 )
 
 
+COMPARISON_TABLE = Table(
+    columns=["方面", "MulanPSL-2.0", "MIT"],
+    rows=[["类型", "宽松型", "宽松型"], ["专利授权", "明确授予[1]", "未明确提及[2]"],
+          ["商标", f"不授予[1] {HOSTILE}", "未提及[2]"]],
+)
+
+
 def web_reply(question: Question) -> Answer:
     """Realistic canned answers, chosen by keywords."""
     text = question.text
     lower = text.lower()
+    if "区别" in text or "compare" in lower:
+        return Answer(
+            answer="木兰宽松许可证第2版（MulanPSL-2.0）、MIT License（MIT）对比：\n\n" + COMPARISON_TABLE.as_markdown()
+                   + "\n\n“—”表示条文未就此作出规定或资料未收录；[n] 是条款出处。",
+            status="answered", table=COMPARISON_TABLE,
+            sources=[Source(id="lic#mulan", title="木兰宽松许可证，第2版 (MulanPSL-2.0)", section="§2 授予专利许可",
+                            text="每个“贡献者”根据“本许可证”授予您……专利许可", score=1.0, kind="license"),
+                     Source(id="lic#mit", title="MIT License (MIT)", section="",
+                            text="Permission is hereby granted, free of charge, …", score=1.0, kind="license")])
     if "hostile" in lower or "恶意" in text:
         return Answer(
             answer=f"原文如下 [1]。{HOSTILE}",

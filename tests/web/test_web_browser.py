@@ -186,6 +186,30 @@ def test_hostile_source_text_renders_as_text(page, server):
     assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
+def test_a_comparison_is_shown_as_a_table(page, server):
+    c = open_widget(page, server.url + "/")
+    answer = ask(c, "木兰宽松许可证和 MIT 有什么区别？")
+    table = answer.locator("table.yb-table")
+    expect(table).to_be_visible()
+    expect(table.locator("thead th")).to_have_text(["方面", "MulanPSL-2.0", "MIT"])
+    expect(table.locator("tbody tr")).to_have_count(3)
+    expect(table.locator("tbody tr").nth(1).locator("th")).to_have_text("专利授权")
+    expect(table.locator("tbody tr").nth(1).locator("td").first).to_have_text("明确授予[1]")
+    # the Markdown copy of the table is not shown as text; the lead and the legend are, around the table
+    expect(answer.locator(".yb-text")).to_have_count(2)
+    expect(answer.locator(".yb-text").first).to_contain_text("对比")
+    expect(answer.locator(".yb-text").last).to_contain_text("条款出处")
+    assert "| ---" not in answer.inner_text()
+    # citation buttons inside cells open their source card
+    table.locator("tbody tr").nth(1).locator("td").nth(1).locator(".yb-cite").click()
+    expect(answer.locator(".yb-source").nth(1)).to_have_attribute("open", "")
+    # cell text is text, never markup
+    expect(table.locator("tbody tr").nth(2).locator("td").first).to_contain_text(HOSTILE)
+    frame = child_frame(page)
+    assert frame.evaluate("document.querySelectorAll('#yb-log img, #yb-log script').length") == 0
+    assert frame.evaluate("typeof window.__pwned") == "undefined"
+
+
 def test_example_question_is_asked_in_the_widget(page, server, assistant):
     page.goto(server.url + "/")
     page.get_by_role("button", name="我们公司想上市，市里有什么扶持？").click()

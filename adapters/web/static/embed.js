@@ -148,17 +148,57 @@
 
   // answer text with [n] markers turned into buttons that open source card n
   function answerText(text, cards) {
-    var p = el("p", "yb-text");
+    return appendCited(el("p", "yb-text"), text, cards);
+  }
+
+  function appendCited(node, text, cards) {
     var re = /\[(\d{1,2})\]/g, last = 0, m;
     while ((m = re.exec(text)) !== null) {
       var card = cards[parseInt(m[1], 10) - 1];
       if (!card) continue;
-      p.appendChild(document.createTextNode(text.slice(last, m.index)));
-      p.appendChild(citeButton(m[1], card));
+      node.appendChild(document.createTextNode(text.slice(last, m.index)));
+      node.appendChild(citeButton(m[1], card));
       last = re.lastIndex;
     }
-    p.appendChild(document.createTextNode(text.slice(last)));
-    return p;
+    node.appendChild(document.createTextNode(text.slice(last)));
+    return node;
+  }
+
+  // A comparison (answer.table) is shown as a real table in place of the Markdown table in the answer
+  // text: the text before it, the table, the text after it. Cells keep their [n] citation buttons.
+  function splitAtMarkdownTable(text) {
+    var lines = text.split("\n"), first = -1, last = -1;
+    lines.forEach(function (line, i) {
+      if (/^\|.*\|\s*$/.test(line)) { if (first < 0) first = i; last = i; }
+    });
+    if (first < 0) return [text, ""];
+    return [lines.slice(0, first).join("\n").trim(), lines.slice(last + 1).join("\n").trim()];
+  }
+
+  function answerTable(table, cards) {
+    var wrap = el("div", "yb-table-wrap");
+    var grid = el("table", "yb-table");
+    var head = el("thead"), headRow = el("tr");
+    (table.columns || []).forEach(function (name) {
+      var th = el("th", null, name);
+      th.scope = "col";
+      headRow.appendChild(th);
+    });
+    head.appendChild(headRow);
+    grid.appendChild(head);
+    var body = el("tbody");
+    (table.rows || []).forEach(function (cells) {
+      var tr = el("tr");
+      cells.forEach(function (cell, i) {
+        var node = el(i === 0 ? "th" : "td");
+        if (i === 0) node.scope = "row";
+        tr.appendChild(appendCited(node, String(cell), cards));
+      });
+      body.appendChild(tr);
+    });
+    grid.appendChild(body);
+    wrap.appendChild(grid);
+    return wrap;
   }
 
   function citeButton(n, card) {
@@ -267,6 +307,11 @@
     var offered = Array.isArray(data.suggestions) ? data.suggestions.filter(function (q) { return typeof q === "string" && q; }) : [];
     if (offered.length) {
       msg.appendChild(suggestionList(data.answer || "", offered));
+    } else if (data.table && data.table.columns) {
+      var parts = splitAtMarkdownTable(data.answer || "");
+      if (parts[0]) msg.appendChild(answerText(parts[0], cards));
+      msg.appendChild(answerTable(data.table, cards));
+      if (parts[1]) msg.appendChild(answerText(parts[1], cards));
     } else {
       msg.appendChild(answerText(data.answer || "", cards));
     }
