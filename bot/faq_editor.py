@@ -21,7 +21,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from bot.answering.clauses import ClauseIndex
-from bot.answering.compose import FAQ_MATCH, to_source
+from bot.answering.compose import to_source
+from bot.answering.faq_match import FAQ_MATCH
 from bot.ports import Corpus
 from bot.questionlog import normalise
 from bot.types import Answer, Hit, Passage, Question, Source
@@ -33,9 +34,9 @@ SHOWN_SIMILAR = 5
 _METADATA_REFERENCE = re.compile(r"^文件信息|^document information", re.IGNORECASE)
 
 
-def resolve_clauses(clauses: ClauseIndex, source: str) -> list[Passage]:
-    """The passages a FAQ `source` cites: the seam where the FAQ resolver plugs in."""
-    return clauses.passages_for(source)
+def resolve_clauses(clauses: ClauseIndex, source: str, lang: str | None = None) -> list[Passage]:
+    """The passages a FAQ `source` cites (those in `lang` first): the one seam to the FAQ clause resolver."""
+    return clauses.passages_for(source, lang)
 
 
 class NearDuplicate(BaseModel):
@@ -70,7 +71,7 @@ class FaqReviewer:
 
     def review(self, entry: FaqEntry, file: str | None = None, index: int | None = None, *,
                with_current: bool = True) -> FaqReview:
-        errors, clauses = self.check_source(entry.source)
+        errors, clauses = self.check_source(entry.source, entry.lang)
         duplicates = self.near_duplicates(entry, file, index)
         errors += [f"与已有问题重复：{d.question}（{d.file} 第 {d.index + 1} 条）/ duplicates an existing question "
                    f"({d.file} #{d.index + 1})" for d in duplicates if d.duplicate]
@@ -86,7 +87,7 @@ class FaqReviewer:
                          duplicates=duplicates, preview=preview, current=current)
 
     # --- clauses --------------------------------------------------------------------------------
-    def check_source(self, source: str) -> tuple[list[str], list[Passage]]:
+    def check_source(self, source: str, lang: str | None = None) -> tuple[list[str], list[Passage]]:
         """Problems with each reference of `source`, and the passages it resolves to."""
         errors: list[str] = []
         found: list[Passage] = []
@@ -99,7 +100,7 @@ class FaqReviewer:
                 title = named.group(1)
             elif title:  # "《T》一、…；二、…": later references share the title
                 reference = f"《{title}》{reference}"
-            problem, passages = self._check_reference(reference)
+            problem, passages = self._check_reference(reference, lang)
             if problem:
                 errors.append(problem)
             found.extend(passages)
@@ -107,8 +108,8 @@ class FaqReviewer:
             errors.append("出处没有指向知识库中的条款 / the source names no clause of the knowledge base")
         return errors, list({p.id: p for p in found}.values())
 
-    def _check_reference(self, reference: str) -> tuple[str | None, list[Passage]]:
-        passages = resolve_clauses(self.clauses, reference)
+    def _check_reference(self, reference: str, lang: str | None) -> tuple[str | None, list[Passage]]:
+        passages = resolve_clauses(self.clauses, reference, lang)
         if passages:
             return None, passages
         named = re.search(r"《([^》]+)》", reference)

@@ -22,11 +22,12 @@ HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</scrip
 
 
 def build_knowledge(root: Path) -> Path:
-    """The action plan, the MIT text and the bundled FAQ: small, but real documents."""
+    """The action plan, the MIT and Apache-2.0 texts and the bundled FAQ: small, but real documents."""
     (root / "policy").mkdir(parents=True)
-    (root / "licenses").mkdir()
+    (root / "licenses" / "texts").mkdir(parents=True)
     shutil.copy(POLICY, root / "policy" / POLICY.name)
-    shutil.copy(KNOWLEDGE / "licenses" / "texts" / "MIT.txt", root / "licenses" / "MIT.txt")
+    for licence in ("MIT.txt", "Apache-2.0.txt"):
+        shutil.copy(KNOWLEDGE / "licenses" / "texts" / licence, root / "licenses" / "texts" / licence)
     shutil.copytree(KNOWLEDGE / "faq", root / "faq")
     return root
 

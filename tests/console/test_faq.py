@@ -50,6 +50,16 @@ def test_a_cited_clause_resolves_and_the_preview_cites_it(staff) -> None:
     assert review["current"]["status"] == "answered"  # what the assistant answers today
 
 
+def test_licence_clause_references_resolve_through_the_assistants_resolver(staff) -> None:
+    review = check(staff, {"question": "Apache-2.0 项目分发时 NOTICE 文件怎么处理？", "answer": "要随分发附上 NOTICE 文件中的声明。",
+                           "source": "Apache-2.0 §4(d)；MIT", "lang": "zh"}, file="faq/licensing.yaml")
+    assert [c["title"] for c in review["clauses"]][:1] and not [e for e in review["errors"] if "cited clause" in e]
+    assert any("NOTICE" in c["text"] for c in review["clauses"])
+    missing = check(staff, {"question": "Apache-2.0 第99条说了什么？", "answer": "……", "source": "Apache-2.0 §99"},
+                    file="faq/licensing.yaml")
+    assert "cannot find the cited clause in the knowledge base: Apache-2.0 §99" in missing["errors"][0]
+
+
 def test_a_clause_that_does_not_exist_is_an_error_with_suggestions(staff) -> None:
     review = check(staff, {"question": "开源人才落户有什么政策？", "answer": "……",
                            "source": f"《{PLAN_TITLE}》三、保障措施 > （九）落户"})
