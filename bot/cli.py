@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.telegram.cli import build_telegram_cli
-from bot.errors import KnowledgeError, YuanbotError
+from bot.errors import IngestBusy, KnowledgeError, YuanbotError
 from bot.licenses.audit_cli import register_audit_command
 from bot.licenses.cli import build_license_cli
 from bot.logging_setup import configure_logging
@@ -32,6 +32,7 @@ app.add_typer(kb_app, name="kb")
 
 console = Console()
 err = Console(stderr=True)
+EXIT_BUSY = 75  # EX_TEMPFAIL: another ingest is running; try again when it has finished
 
 
 def _settings() -> Settings:
@@ -56,10 +57,20 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from bot.wiring import Components
+    from ingest.lock import LockHolder
 
     settings = _settings()
     components = Components(settings)
     targets = paths or [components.knowledge_dir]
+    lease = None
+    try:
+        if not dry_run:  # one ingest at a time with the console, the admin API and other terminals
+            what = "rebuild" if rebuild else ", ".join(str(t) for t in targets)[:120]
+            lease = components.ingest_lock.acquire(LockHolder(who="yuanbot ingest", what=what))
+    except IngestBusy as exc:
+        _fail(str(exc), code=EXIT_BUSY)
+    except YuanbotError as exc:
+        _fail(str(exc))
     try:
         sync = components.sync()
         show_bar = sys.stderr.isatty() and not as_json
@@ -74,9 +85,13 @@ def ingest(
                     bar.advance(task, amount)
 
             report = sync.sync(targets, dry_run=dry_run, rebuild=rebuild, progress=progress)
+        components.failure_ledger.update(report, sync.root)  # the console's documents page shows them
     except YuanbotError as exc:
         _fail(str(exc))
         return
+    finally:
+        if lease is not None:
+            lease.release()
     summary = report.as_dict()
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -266,3 +281,7 @@ app.command(name="report", help="What people asked that the knowledge base could
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m bot.cli …`
+    main()

@@ -7,7 +7,10 @@ YuanbotError
  ├── DocumentError        one source file cannot be loaded (unreadable, empty, binary, no text)
  ├── RetrievalError       the store failed while answering
  ├── GenerationError      the LLM endpoint failed or gave an unusable answer
- └── LicenseError         an unknown licence name or an invalid SPDX expression
+ ├── LicenseError         an unknown licence name or an invalid SPDX expression
+ ├── IngestBusy           another ingest holds the ingest lock: wait, do not queue
+ └── EditRejected         a staff edit that cannot be applied (invalid field, name taken …)
+      └── StaleEdit       the file changed since the form was opened
 """
 
 from __future__ import annotations
@@ -48,3 +51,15 @@ class LicenseError(YuanbotError):
     def __init__(self, message: str, suggestions: list[str] | None = None):
         super().__init__(message)
         self.suggestions = suggestions or []
+
+
+class IngestBusy(YuanbotError):
+    """Another ingest (console, admin API or `yuanbot ingest`) is running; the message says whose."""
+
+
+class EditRejected(YuanbotError):
+    """A change asked for by staff that cannot be made; the message (Chinese / English) says why."""
+
+
+class StaleEdit(EditRejected):
+    """Someone else changed the file after the form was opened."""

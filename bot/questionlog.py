@@ -167,6 +167,7 @@ class DayTrend:
     answered_share: float | None
     up: int
     down: int
+    channels: dict[str, int] = field(default_factory=dict)  # questions per channel that day
 
 
 @dataclass
@@ -185,6 +186,7 @@ class Report:
     trend: list[DayTrend]
     unanswered: list[QuestionGroup]  # the FAQ to-do list: most frequent questions without an answer
     downvoted: list[QuestionGroup]  # answers people disliked, grouped by question
+    top_questions: list[QuestionGroup] = field(default_factory=list)  # what is asked most, answered or not
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -339,10 +341,13 @@ class QuestionLog:
         up = sum(1 for f in feedback if f["rating"] == "up")
         down = sum(1 for f in feedback if f["rating"] == "down")
         days: dict[str, dict[str, int]] = {}
+        channels: dict[str, Counter[str]] = {}
         for q in questions:
-            day = days.setdefault(self._day(q["ts"]), {"questions": 0, "answered": 0, "up": 0, "down": 0})
+            key = self._day(q["ts"])
+            day = days.setdefault(key, {"questions": 0, "answered": 0, "up": 0, "down": 0})
             day["questions"] += 1
             day["answered"] += q["status"] == "answered"
+            channels.setdefault(key, Counter())[q["channel"]] += 1
         for f in feedback:
             day = days.setdefault(self._day(f["ts"]), {"questions": 0, "answered": 0, "up": 0, "down": 0})
             if f["rating"] in ("up", "down"):
@@ -350,7 +355,7 @@ class QuestionLog:
         trend = [
             DayTrend(day=d, questions=v["questions"], answered=v["answered"],
                      answered_share=round(v["answered"] / v["questions"], 4) if v["questions"] else None,
-                     up=v["up"], down=v["down"])
+                     up=v["up"], down=v["down"], channels=dict(channels.get(d, Counter()).most_common()))
             for d, v in sorted(days.items())
         ]
         latencies = [float(q["latency_ms"]) for q in questions if q["latency_ms"] is not None]
@@ -369,6 +374,7 @@ class QuestionLog:
             trend=trend,
             unanswered=group_questions((q["question"] for q in questions if q["status"] != "answered"), limit=limit),
             downvoted=group_questions((f["question"] for f in feedback if f["rating"] == "down"), limit=limit),
+            top_questions=group_questions((q["question"] for q in questions), limit=limit),
         )
 
     def export(

@@ -60,8 +60,18 @@ class LLMSettings(BaseModel):
 
 
 class AdminSettings(BaseModel):
+    """The admin API and the staff console at /admin (YUANBOT_ADMIN_*)."""
+
     enabled: bool = False
     token: SecretStr | None = Field(default=None, description="At least 16 random-looking characters.")
+    session_minutes: int = Field(
+        default=480, ge=5, le=7 * 24 * 60, description="A console sign-in lasts this long (then sign in again).")
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="Largest console upload (all files of one upload together).")
+    max_upload_files: int = Field(default=20, ge=1, le=200, description="Files in one console upload.")
+    signin_attempts: int = Field(
+        default=5, ge=1, description="Failed console sign-ins per client address per window before 429.")
+    signin_window_minutes: int = Field(default=15, ge=1, description="The window of signin_attempts.")
 
 
 class Settings(BaseSettings):

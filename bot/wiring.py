@@ -132,6 +132,44 @@ class Components:
     def health(self) -> SystemHealth:
         return SystemHealth(self)
 
+    # --- keeping the knowledge base current (admin API, staff console, CLI) --------------------
+    @cached_property
+    def ingest_lock(self):
+        from ingest.lock import make_ingest_lock
+
+        return make_ingest_lock(self.settings)
+
+    @cached_property
+    def failure_ledger(self):
+        from ingest.catalog import FailureLedger
+
+        return FailureLedger(self.settings.data_dir)
+
+    @cached_property
+    def ingest_jobs(self):
+        from ingest.jobs import IngestJobs
+
+        return IngestJobs(self.store, self.ingest_lock, self.sync, self.knowledge.reload, self.failure_ledger,
+                          settle_seconds=self.knowledge.refresh_interval)
+
+    @cached_property
+    def staff(self):
+        from bot.audit_log import AuditLog
+        from bot.faq_editor import FaqReviewer
+        from bot.staff import StaffServices, faq_entries_of
+        from ingest.catalog import DocumentCatalog
+        from ingest.changes import KnowledgeEditor
+
+        catalog = DocumentCatalog(self.sync(), self.failure_ledger)
+        entries = faq_entries_of(catalog.root)
+        core = self.core_assistant
+        reviewer = FaqReviewer(self.corpus, core.sentence_vectors.vectors, entries,
+                               status_notes=core.composer.status_notes, ask=core.ask)
+        return StaffServices(settings=self.settings, knowledge_dir=catalog.root, store=self.store, catalog=catalog,
+                             editor=KnowledgeEditor(catalog), jobs=self.ingest_jobs, faq=reviewer,
+                             question_log=self.question_log, audit_log=AuditLog(self.settings.data_dir),
+                             faq_entries=entries)
+
 
 class SystemHealth:
     """/healthz: the index answers, the vector store is reachable, the shared store is reachable."""
@@ -157,8 +195,9 @@ def build_services(settings: Settings, components: Components | None = None) -> 
                     audit=parts.audit_runner)
 
 
-def build_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
+def build_app(settings: Settings, *, warm_up: bool = True, components: Components | None = None) -> FastAPI:
     """The full HTTP app: the core API, licences, the web widget, and the chat adapters that are configured."""
+    from adapters.console import build_console_router
     from adapters.web import apply_cors, build_web_router
     from adapters.wechat.routes import build_wechat_router
     from bot.api.admin import build_admin_router
@@ -168,7 +207,7 @@ def build_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
     from bot.api.tokens import check_admin_token
 
     check_admin_token(settings.admin)
-    components = Components(settings)
+    components = components or Components(settings)
     services = build_services(settings, components)
     if warm_up:
         components.core_assistant.warm_up()
@@ -180,8 +219,9 @@ def build_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
     if settings.admin.enabled:
         routers.append(build_admin_router(
             settings, services.question_log, ingest=lambda: _admin_ingest(components),
-            ingest_status=lambda: components.index.state() | components.knowledge.health(),
-            on_ingest=lambda ok: app.state.metrics.observe_ingest(ok)))
+            ingest_status=lambda: components.index.state() | components.knowledge.health()))
+        routers.append(build_console_router(components.staff))  # the staff console, beside the admin API
+        components.ingest_jobs.observers.append(lambda job: app.state.metrics.observe_ingest(job.state == "done"))
     if settings.telegram.token and settings.telegram.webhook_secret:
         from adapters.telegram.webhook import build_telegram_webhook
 
@@ -209,7 +249,17 @@ def asgi_app() -> FastAPI:
 
 
 def _admin_ingest(components: Components) -> dict:
-    """Sync the knowledge folder, then swap in a fresh snapshot for this process."""
-    report = components.sync().sync([components.knowledge_dir])
-    components.knowledge.reload()
-    return report.as_dict()
+    """Sync the knowledge folder as a job (the shared ingest lock, then a fresh snapshot); its result."""
+    from bot.errors import YuanbotError
+    from ingest.changes import Change
+
+    job = components.ingest_jobs.run("sync", "sync the knowledge folder", "admin API",
+                                     lambda: Change(paths=[components.knowledge_dir]))
+    if job.state != "done" or job.result is None:
+        raise YuanbotError(job.error or "the ingest failed")
+    result = job.result
+    return {"added": len(result.added), "updated": len(result.updated), "removed": len(result.removed),
+            "unchanged": result.unchanged, "failed": len(result.failed), "chunks": result.chunks,
+            "seconds": result.seconds, "documents": {"added": result.added, "updated": result.updated,
+                                                    "removed": result.removed},
+            "failures": [f.model_dump() for f in result.failed]}

@@ -32,6 +32,7 @@ SKIPPED_NAMES = {"README.md", "SOURCES.md", "ATTRIBUTION.md", FOLDER_META}
 _KEY_ALIASES = {"name": "title", "标题": "title", "发布机构": "issuer", "生成日期": "published",
                 "发布日期": "published", "索引号": "index_number", "文号": "doc_number", "信息分类": "category"}
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+FRONT_MATTER, KEY_ALIASES = _FRONT_MATTER, _KEY_ALIASES  # for ingest.metadata, which writes them back
 
 
 @dataclass

@@ -176,3 +176,29 @@ def suggesting(store, suggestions: list[str], *, near: Callable[[str], bool] = l
         return answer
 
     return respond
+
+
+class FakeSync:
+    """KnowledgeSync's `sync(paths, progress=…)` without an index: reports the paths as updated, announcing
+    `chunks` chunks through the progress callback; `fail` makes it raise instead."""
+
+    def __init__(self, root, *, chunks: int = 3, fail: Exception | None = None) -> None:
+        from pathlib import Path
+
+        self.root = Path(root)
+        self.chunks = chunks
+        self.fail = fail
+        self.calls: list[list] = []
+
+    def sync(self, paths, *, progress=None, dry_run: bool = False, rebuild: bool = False):
+        from ingest.sync import SyncReport
+
+        self.calls.append(list(paths))
+        if self.fail is not None:
+            raise self.fail
+        if progress:
+            progress("total", self.chunks)
+            for _ in range(self.chunks):
+                progress("advance", 1)
+        updated = [str(p.relative_to(self.root)) if p != self.root else "." for p in paths]
+        return SyncReport(updated=updated, chunks_written=self.chunks)

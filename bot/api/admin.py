@@ -80,7 +80,7 @@ class _IngestRunner:
             return {"running": self.running, "current": self.current, "last": self.last}
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
+def to_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     if not rows:
         return ""
@@ -157,7 +157,7 @@ def build_admin_router(
         rows = question_log.export(_since(since), kind=kind)
         if format == "csv":
             return Response(
-                _csv(rows), media_type="text/csv; charset=utf-8",
+                to_csv(rows), media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": f'attachment; filename="yuanbot-{kind}-{since}.csv"'},
             )
         return JSONResponse({"since": since, "kind": kind, "count": len(rows), "items": rows})

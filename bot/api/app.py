@@ -141,7 +141,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
-        if exc.status_code == 413:
+        if exc.status_code == 413 and not isinstance(detail, dict):  # dict: an upload route's own message
             detail = "request body too large"
         message = detail.get("message") if isinstance(detail, dict) else str(detail)
         return JSONResponse({"detail": detail, "message": message}, status_code=exc.status_code,

@@ -56,20 +56,24 @@ class HybridSearcher:
         return (demote_out_of_force(kept) + variants)[:k]
 
 
+DEMOTE_WITHIN = 0.8  # "also match": an in-force passage scoring at least this share of the out-of-force one
+
+
 def demote_out_of_force(hits: list[Hit]) -> list[Hit]:
-    """Within each kind, in-force documents come before expired or superseded ones."""
-    last_in_force: dict[str, int] = {}
+    """Within each kind, in-force documents that match about as well come before expired or superseded ones.
+
+    "About as well": a fused score of at least DEMOTE_WITHIN of the out-of-force passage's. The successor of
+    an expired plan, saying nearly the same, goes first; an unrelated in-force policy that barely matched does
+    not push the only passage that answers the question out of the answer (it is cited with a validity note).
+    """
+    position: dict[str, float] = {}
     for i, hit in enumerate(hits):
+        position[hit.passage.id] = i
         if hit.passage.status == "in_force":
-            last_in_force[hit.passage.kind] = i
-    moved: dict[str, list[Hit]] = {}
-    out: list[Hit] = []
-    for i, hit in enumerate(hits):
-        kind = hit.passage.kind
-        if hit.passage.status != "in_force" and last_in_force.get(kind, -1) > i:
-            moved.setdefault(kind, []).append(hit)
             continue
-        out.append(hit)
-        if last_in_force.get(kind) == i:
-            out.extend(moved.pop(kind, []))
-    return out
+        bar = hit.score * DEMOTE_WITHIN
+        later = [j for j in range(i + 1, len(hits)) if hits[j].passage.kind == hit.passage.kind
+                 and hits[j].passage.status == "in_force" and hits[j].score >= bar]
+        if later:
+            position[hit.passage.id] = later[-1] + 0.5 + i / (len(hits) + 1)  # after it, in the order they came
+    return sorted(hits, key=lambda h: position[h.passage.id])

@@ -164,6 +164,20 @@ def test_out_of_force_policy_ranks_below_policy_in_force(tmp_path, embeddings):
     assert hits[1].passage.status == "expired"
 
 
+def test_out_of_force_yields_only_to_in_force_passages_that_match_about_as_well():
+    from bot.retrieval.hybrid import demote_out_of_force
+    from bot.types import Hit, Passage
+
+    def hit(name: str, score: float, status: str = "in_force", kind: str = "policy") -> Hit:
+        return Hit(passage=Passage(id=name, text=name, doc_id=name, title=name, kind=kind, status=status), score=score)
+
+    hits = [hit("expired-a", 0.040, "expired"), hit("faq", 0.039, kind="faq"), hit("successor", 0.036),
+            hit("expired-b", 0.030, "expired"), hit("unrelated", 0.020)]
+    order = [h.passage.id for h in demote_out_of_force(hits)]
+    # the successor (90 % of the score) goes first; the barely matching in-force policy moves nobody
+    assert order == ["faq", "successor", "expired-a", "expired-b", "unrelated"]
+
+
 def test_follow_up_questions_across_turns(conversational):
     follow = conversational
     first = follow.ask(Question(text="开源人才有什么支持政策？", session_id="u1"))

@@ -1,0 +1,68 @@
+"""What the console's routers share: the caller, the audit log, starting ingest jobs, errors as JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from adapters.console.auth import ConsoleAuth, NotSignedIn, Staff
+from bot.audit_log import Outcome
+from bot.errors import EditRejected, IngestBusy, StaleEdit, YuanbotError
+from bot.staff import StaffServices
+from bot.stores.aio import AsyncStore
+from ingest.changes import Change
+from ingest.jobs import JobState
+
+log = logging.getLogger("yuanbot.console")
+
+
+def problem(status: int, code: str, message: str, **extra: object) -> HTTPException:
+    return HTTPException(status_code=status, detail={"code": code, "message": message, **extra})
+
+
+@dataclass
+class ConsoleContext:
+    services: StaffServices
+    auth: ConsoleAuth
+    store: AsyncStore
+
+    async def caller(self, request: Request) -> Staff:
+        """The signed-in staff member (or a bearer-token script); 401 JSON otherwise."""
+        try:
+            return await self.auth.staff(request)
+        except NotSignedIn:
+            raise problem(401, "signed_out", "请先登录 / please sign in") from None
+
+    async def record(self, action: str, staff: Staff, *, target: str = "", outcome: Outcome = "ok",
+                     detail: str | dict = "") -> None:
+        text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False, default=str)
+        await run_in_threadpool(self.services.audit_log.record, action, target=target, outcome=outcome,
+                                address=staff.address, actor=staff.actor, detail=text)
+
+    async def start_job(self, staff: Staff, action: str, target: str, label: str, apply: Callable[[], Change],
+                        precheck: Callable[[], None] | None = None, detail: str | dict = "") -> JSONResponse:
+        """Start an ingest job (202 with its state) or say why not: 409 busy or stale, 422 invalid."""
+        try:
+            job: JobState = await run_in_threadpool(
+                lambda: self.services.jobs.start(action, label, staff.actor, apply, precheck, address=staff.address))
+        except IngestBusy as exc:
+            await self.record(action, staff, target=target, outcome="refused", detail=str(exc))
+            raise problem(409, "busy", str(exc)) from None
+        except StaleEdit as exc:
+            await self.record(action, staff, target=target, outcome="refused", detail=str(exc))
+            raise problem(409, "stale", str(exc)) from None
+        except EditRejected as exc:
+            await self.record(action, staff, target=target, outcome="refused", detail=str(exc))
+            raise problem(422, "rejected", str(exc)) from None
+        except YuanbotError as exc:
+            await self.record(action, staff, target=target, outcome="failed", detail=str(exc))
+            raise problem(503, "unavailable", str(exc)) from None
+        await self.record(action, staff, target=target, detail={"job": job.id, **(
+            detail if isinstance(detail, dict) else {"note": detail} if detail else {})})
+        return JSONResponse({"job": job.model_dump()}, status_code=202)
