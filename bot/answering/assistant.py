@@ -21,7 +21,7 @@ from bot.answering.citations import CitationCheck, SentenceSplitter
 from bot.answering.clauses import ClauseIndex
 from bot.answering.compose import AnswerComposer
 from bot.answering.documents import document_aspects
-from bot.answering.evidence import EvidenceFinder, Retrieval
+from bot.answering.evidence import EvidenceFinder, Retrieval, focus
 from bot.answering.extractive import SentenceVectors
 from bot.answering.faq_bank import FaqBank
 from bot.answering.faq_match import FaqMatcher
@@ -214,6 +214,7 @@ class RetrievalAssistant:
     def _grounded(self, text: str, lang: str) -> tuple[Answer, Retrieval | None]:
         """The answer without an LLM, and the retrieval an LLM may phrase it from (None when it may not:
         document facts, refusals, or nothing answered)."""
+        text = focus(text)
         retrieval = self.evidence.retrieve(text)
         aspects = document_aspects(text)
         if aspects:

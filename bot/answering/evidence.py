@@ -59,6 +59,21 @@ class Retrieval:
     named: list[Passage] | None = None  # the clauses the question names ("GPL-3.0 第7条"): the answer quotes them
 
 
+FOCUS_CHARS = 300  # questions are short; a long one (pasted text) is read by its beginning and its end
+
+
+def focus(text: str) -> str:
+    """What retrieval reads of a question: all of it, or the beginning and end of a very long one.
+
+    Retrieval's work (embedding, segmentation, vocabulary, scoring) grows with the text; bounding it keeps
+    one 2,000-character message from costing the CPU of dozens of ordinary questions.
+    """
+    if len(text) <= FOCUS_CHARS:
+        return text
+    half = FOCUS_CHARS // 2
+    return f"{text[:half]}\n{text[-half:]}"
+
+
 class EvidenceFinder:
     def __init__(self, corpus: Corpus, searcher: Searcher, embedder: Embedder, clauses: ClauseIndex,
                  faq_bank: FaqBank, faqs: FaqMatcher, named: NamedClauses) -> None:
