@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 
 from bot.errors import ConfigError, KnowledgeError, ModelMismatchError
@@ -120,8 +121,8 @@ class ChromaIndex:
         for name in (self.chunks_name, self.docs_name):
             try:
                 self.client.delete_collection(name)
-            except Exception:  # not there: nothing to drop
-                pass
+            except (ValueError, NotFoundError):  # not there: nothing to drop
+                log.debug("collection %s not there; nothing to drop", name)
         self._chunks = self._docs = None
         self._vectorstore = None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -33,7 +33,7 @@ USE_DIMENSION = 512
 class UniversalSentenceEncoderModule(InputModule):
     """USE multilingual v3 (pure numpy) as a sentence-transformers module: Chinese and English in one space."""
 
-    config_keys: list[str] = ["threads"]
+    config_keys: ClassVar[list[str]] = ["threads"]
 
     def __init__(self, threads: int | None = None) -> None:
         super().__init__()

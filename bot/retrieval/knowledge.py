@@ -127,7 +127,7 @@ class KnowledgeBase:
                 log.info("index changed on disk; reloading")
                 self.index.reopen()
                 self._snapshot = self.load()
-        except Exception as exc:  # keep serving the snapshot we have
+        except Exception as exc:  # noqa: BLE001 - whatever failed, keep serving the snapshot we have
             log.warning("could not refresh the knowledge snapshot: %s", exc)
         finally:
             self._lock.release()

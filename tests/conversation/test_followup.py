@@ -174,7 +174,8 @@ def test_names_people_type():
     assert rewrite_followup("What about GPL-2.0?", [LICENCE], find) == "Can I use MPL-2.0 code in a GPL-2.0-only project?"
     family = rewrite_followup("What about GPL v2?", [LICENCE], find)
     assert family == "Can I use MPL-2.0 code in a GPLv2 project?"
-    check = ENGINE.check(*(lambda q: (q.inbound, q.outbound))(ENGINE.parse_question(family)))
+    query = ENGINE.parse_question(family)
+    check = ENGINE.check(query.inbound, query.outbound)
     assert check.family and {v.outbound for v in check.versions} >= {"GPL-2.0-only", "GPL-2.0-or-later"}
     assert rewrite_followup("那 Apache 2.0 的库呢？", [LICENCE], find) == "Apache-2.0 的代码能用在 GPL-3.0-only 项目里吗？"
     assert rewrite_followup("有住房补贴吗？", [TALENT_ZH], find) == "开源人才 有住房补贴吗？"
