@@ -120,6 +120,10 @@ def build_web_router(settings: Settings) -> APIRouter:
 
     @router.get("/", include_in_schema=False)
     async def index() -> HTMLResponse:
-        return HTMLResponse(render("index.html", {"contact": settings.contact}), headers=headers)
+        return HTMLResponse(render(
+            "index.html",
+            # the docs link is only shown when /docs is served
+            {"contact": settings.contact, "docs_hidden": "" if settings.docs_enabled else "hidden"},
+        ), headers=headers)
 
     return router

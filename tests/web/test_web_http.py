@@ -170,3 +170,14 @@ def test_invalid_origins_never_reach_the_header(tmp_path):
 def test_api_errors_still_json(client):
     r = client.post("/api/ask", json={"question": "x" * 2001})
     assert r.status_code == 422 and "message" in r.json()
+
+
+@pytest.mark.parametrize("docs_enabled", [True, False])
+def test_landing_page_links_the_audit_page_and_the_docs_only_when_served(tmp_path, docs_enabled):
+    settings = make_settings(data_dir=tmp_path, docs_enabled=docs_enabled)
+    with TestClient(make_app(settings, FakeAssistant(web_reply), FakeQuestionLog())) as c:
+        landing = c.get("/").text
+        assert 'href="audit"' in landing and c.get("/audit").status_code == 200
+        docs_line = re.search(r'<p class="api-docs"([^>]*)>', landing)
+        assert docs_line is not None
+        assert ("hidden" in docs_line.group(1)) is not docs_enabled
