@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 
+from bot.answering.suggestions import is_pick_reply
 from bot.ports import Assistant, QuestionRecorder
 from bot.types import Answer, Question
 
@@ -39,9 +40,13 @@ class RecordingAssistant:
 
     def _record(self, question: Question, answer: Answer, started: float) -> None:
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        # a reply "1" that picked a suggested question is logged as that question: "1" tells staff nothing
+        asked = question.text
+        if answer.understood_question and is_pick_reply(asked):
+            asked = answer.understood_question
         try:
             self.recorder.record_question(
-                channel=question.channel, session_id=question.session_id, question=question.text,
+                channel=question.channel, session_id=question.session_id, question=asked,
                 status=answer.status, top_score=answer.sources[0].score if answer.sources else None,
                 latency_ms=latency_ms, mode=answer.mode)
         except Exception:  # the log must never cost a user their answer

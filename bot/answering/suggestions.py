@@ -79,6 +79,11 @@ def _distinct(matches: list[FaqMatch], answerable: Callable[[str], bool]) -> lis
     return out
 
 
+def is_pick_reply(text: str) -> bool:
+    """A reply that only names a number ("1", "②", "第二个"): it means something only with the previous turn."""
+    return _PICK.match(text.strip()) is not None
+
+
 def chosen_suggestion(text: str, history: list[Turn]) -> str | None:
     """The question a reply such as "1" / "②" / "第二个" picks from what the previous turn offered."""
     if not history or not history[-1].suggestions:

@@ -8,9 +8,11 @@ import json
 import pytest
 
 from bot.answering.assistant import RetrievalAssistant
+from bot.answering.recording import RecordingAssistant
 from bot.conversation import SessionConversation, SessionHistory
 from bot.stores import InProcessStore
 from bot.types import Question
+from tests.fakes import FakeQuestionLog
 from tests.helpers import REPO
 
 EXAMPLES = [json.loads(line) for line in
@@ -123,3 +125,13 @@ def test_a_number_out_of_range_or_in_another_session_picks_nothing(talking, near
     assert out_of_range.understood_question not in offer.suggestions
     other = talking.ask(Question(text="1", session_id="someone-else"))
     assert other.understood_question is None
+
+
+def test_the_question_log_records_the_picked_question_not_the_number(talking, near):
+    """Staff read the log to write FAQ answers: a reply "2" must appear there as the question it picked."""
+    log = FakeQuestionLog()
+    recording = RecordingAssistant(talking, log)
+    offer = recording.ask(Question(text=near, session_id="log-1", channel="wechat"))
+    recording.ask(Question(text="2", session_id="log-1", channel="wechat"))
+    recording.ask(Question(text="2", session_id="log-1", channel="wechat"))  # nothing pending: logged as sent
+    assert [q["question"] for q in log.questions] == [near, offer.suggestions[1], "2"]
