@@ -23,10 +23,10 @@ from pydantic import BaseModel, Field
 from bot.answering.clauses import ClauseIndex
 from bot.answering.compose import to_source
 from bot.answering.faq_match import FAQ_MATCH
+from bot.faq_models import FaqEntry, StoredEntry
 from bot.ports import Corpus
 from bot.questionlog import normalise
 from bot.types import Answer, Hit, Passage, Question, Source
-from ingest.faq import FaqEntry, StoredEntry
 
 DUPLICATE = 0.95  # translations of one question score ~0.97 across languages, so only within a language
 SIMILAR = FAQ_MATCH

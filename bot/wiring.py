@@ -154,11 +154,12 @@ class Components:
 
     @cached_property
     def staff(self):
+        from adapters.console.services import StaffServices
         from bot.audit_log import AuditLog
         from bot.faq_editor import FaqReviewer
-        from bot.staff import StaffServices, faq_entries_of
         from ingest.catalog import DocumentCatalog
         from ingest.changes import KnowledgeEditor
+        from ingest.faq import faq_entries_of
 
         catalog = DocumentCatalog(self.sync(), self.failure_ledger)
         entries = faq_entries_of(catalog.root)

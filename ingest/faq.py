@@ -9,96 +9,33 @@ otherwise nothing is written.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.errors import DocumentError, EditRejected, StaleEdit
+from bot.faq_models import FaqEntry, StoredEntry, entry_version
 from ingest import yaml_edit
 from ingest.loaders import IGNORE_MARKER, _read_faq, is_candidate
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_QUESTION = 500
-MAX_ANSWER = 4000
-MAX_SOURCE = 500
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+__all__ = ["FaqEntry", "StoredEntry", "check_entry_version", "delete_entry", "entry_version", "entry_yaml",
+           "faq_entries_of", "faq_files", "read_entries", "save_entry"]
 
 
-class FaqEntry(BaseModel):
-    """One question/answer pair and the clause it rests on (see knowledge/faq/README.md)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    question: str = Field(min_length=1, max_length=MAX_QUESTION)
-    answer: str = Field(min_length=1, max_length=MAX_ANSWER)
-    source: str = Field(min_length=1, max_length=MAX_SOURCE)
-    tags: list[str] = Field(default_factory=list, max_length=20)
-    lang: Literal["zh", "en"] = "zh"
-    id: str | None = Field(default=None, max_length=80, description="topic id (licensing/standards files)")
-
-    @field_validator("question", "source", "id", mode="before")
-    @classmethod
-    def _one_line(cls, value: Any) -> Any:
-        if value is None:
-            return None
-        text = " ".join(str(value).split())
-        return text or None
-
-    @field_validator("answer", mode="before")
-    @classmethod
-    def _answer(cls, value: Any) -> Any:
-        return str(value).replace("\r\n", "\n").strip() if value is not None else value
-
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tags(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = re.split(r"[,，、;；]", value)
-        items = [" ".join(str(t).split()) for t in (value or [])]
-        return list(dict.fromkeys(t[:40] for t in items if t))
-
-    @field_validator("id")
-    @classmethod
-    def _kebab(cls, value: str | None) -> str | None:
-        if value is not None and not _ID.match(value):
-            raise ValueError("use a kebab-case topic name such as apache-notice")
-        return value
-
-    def version(self) -> str:
-        return entry_version(self.model_dump())
-
-    def to_yaml(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.id:
-            out["id"] = self.id
-        out |= {"question": self.question, "answer": self.answer, "source": self.source}
-        if self.tags:
-            out["tags"] = yaml_edit.flow_list(self.tags)
-        out["lang"] = self.lang
-        return out
-
-
-class StoredEntry(BaseModel):
-    """An entry as it is in its file, for the editor's list."""
-
-    file: str  # relative to the knowledge folder, e.g. faq/policy.yaml
-    index: int
-    version: str
-    entry: FaqEntry
-
-
-def entry_version(raw: dict[str, Any]) -> str:
-    keys = ("id", "question", "answer", "source", "tags", "lang")
-    canonical = {k: raw.get(k) for k in keys}
-    canonical["tags"] = list(canonical["tags"] or [])
-    canonical["lang"] = canonical["lang"] or "zh"
-    text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def entry_yaml(entry: FaqEntry) -> dict[str, Any]:
+    """The entry as the mapping written to its file (keys in the order staff write them, tags as a flow list)."""
+    out: dict[str, Any] = {}
+    if entry.id:
+        out["id"] = entry.id
+    out |= {"question": entry.question, "answer": entry.answer, "source": entry.source}
+    if entry.tags:
+        out["tags"] = yaml_edit.flow_list(entry.tags)
+    out["lang"] = entry.lang
+    return out
 
 
 def faq_files(root: Path) -> list[Path]:
@@ -134,6 +71,20 @@ def read_entries(path: Path, root: Path) -> list[StoredEntry]:
     return out
 
 
+def faq_entries_of(root: Path) -> Callable[[], list[StoredEntry]]:
+    """Every entry of every FAQ file of the folder, read fresh (the folder is the source of truth)."""
+    def entries() -> list[StoredEntry]:
+        out: list[StoredEntry] = []
+        for path in faq_files(root):
+            try:
+                out.extend(read_entries(path, root))
+            except EditRejected:  # a file staff broke by hand: the FAQ page shows why
+                continue
+        return out
+
+    return entries
+
+
 def _load(path: Path) -> list[Any]:
     text, _, _ = yaml_edit.read_text(path)
     try:
@@ -149,7 +100,7 @@ def save_entry(path: Path, entry: FaqEntry, index: int | None = None, expected_v
     data = yaml_edit.load(text, path.name) if text.strip() else []
     if not isinstance(data, list):
         raise EditRejected(f"{path.name} 不是 FAQ 列表 / {path.name} is not a FAQ list")
-    fragment = yaml_edit.dump([yaml_edit.mapping(entry.to_yaml())])
+    fragment = yaml_edit.dump([yaml_edit.mapping(entry_yaml(entry))])
     if index is None:
         updated = yaml_edit.append_block(text, fragment)
         position = len(data)

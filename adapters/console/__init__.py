@@ -4,7 +4,7 @@
 
 Pages: /admin/signin, /admin/documents, /admin/faq, /admin/questions, /admin/changes (static files under
 /admin/static/). Their JSON lives under /admin/api/ (session cookie + CSRF header, or a bearer token). The
-console is an adapter: every action goes through the services in `bot.staff` (the same sync, report and
+console is an adapter: every action goes through the services in `adapters.console.services` (the same sync, report and
 clause resolver as the CLI and the assistant).
 """
 
@@ -18,7 +18,7 @@ from adapters.console.routes_documents import build_documents_router
 from adapters.console.routes_faq import build_faq_router
 from adapters.console.routes_pages import build_pages_router
 from adapters.console.routes_report import build_report_router
-from bot.staff import StaffServices
+from adapters.console.services import StaffServices
 from bot.stores.aio import AsyncStore
 from ingest.jobs import JobState
 

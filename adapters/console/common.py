@@ -12,9 +12,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from adapters.console.auth import ConsoleAuth, NotSignedIn, Staff
+from adapters.console.services import StaffServices
 from bot.audit_log import Outcome
 from bot.errors import EditRejected, IngestBusy, StaleEdit, YuanbotError
-from bot.staff import StaffServices
 from bot.stores.aio import AsyncStore
 from ingest.changes import Change
 from ingest.jobs import JobState

@@ -1,9 +1,10 @@
-"""The services the staff console is built from (made by bot.wiring; the console adapter only translates HTTP).
+"""The services the staff console is built from (made by bot.wiring; the console's routers only translate HTTP).
 
 The console runs nothing of its own: documents are listed from the index and the folder (`DocumentCatalog`),
 changes are file edits (`KnowledgeEditor`) followed by the same sync as `yuanbot ingest` (`IngestJobs`, under
 the shared ingest lock), FAQ entries are checked with the assistant's own clause resolver and embedding
 (`FaqReviewer`), and the report is the question log's (`QuestionLog.report`, as `yuanbot report`).
+The bundle lives with its only user, the console, so that `bot` does not import `ingest`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.audit_log import AuditLog
-from bot.errors import EditRejected
 from bot.faq_editor import FaqReviewer
+from bot.faq_models import StoredEntry
 from bot.ports import KeyValueStore, QuestionLog
 from bot.settings import Settings
 from ingest.catalog import DocumentCatalog
 from ingest.changes import KnowledgeEditor
-from ingest.faq import StoredEntry, faq_files, read_entries
 from ingest.jobs import IngestJobs
 
 
@@ -35,17 +35,3 @@ class StaffServices:
     question_log: QuestionLog
     audit_log: AuditLog
     faq_entries: Callable[[], list[StoredEntry]]
-
-
-def faq_entries_of(root: Path) -> Callable[[], list[StoredEntry]]:
-    """Every entry of every FAQ file of the folder, read fresh (the folder is the source of truth)."""
-    def entries() -> list[StoredEntry]:
-        out: list[StoredEntry] = []
-        for path in faq_files(root):
-            try:
-                out.extend(read_entries(path, root))
-            except EditRejected:  # a file staff broke by hand: the FAQ page shows why
-                continue
-        return out
-
-    return entries
