@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -12,11 +13,12 @@ from typing import Annotated
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
-from adapters.telegram.cli import build_telegram_cli
 from bot.errors import IngestBusy, KnowledgeError, YuanbotError
 from bot.licenses.audit_cli import register_audit_command
 from bot.licenses.cli import build_license_cli
@@ -25,8 +27,22 @@ from bot.report_cli import report
 from bot.resources import license_texts_dir
 from bot.settings import Settings
 
+
+class _Commands(TyperGroup):
+    """The top-level commands, with `yuanbot telegram` built on first use: python-telegram-bot takes about a
+    second to import, which `ask`, `ingest` and every other command would otherwise pay."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), "telegram"]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "telegram":
+            return _telegram_command()
+        return super().get_command(ctx, cmd_name)
+
+
 app = typer.Typer(help="YuanBot 源问: grounded answers on open-source policy and licensing.",
-                  no_args_is_help=True, pretty_exceptions_show_locals=False)
+                  no_args_is_help=True, pretty_exceptions_show_locals=False, cls=_Commands)
 kb_app = typer.Typer(help="Inspect the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
@@ -272,10 +288,16 @@ def _telegram_services(settings: Settings):
     return build_services(settings)
 
 
+@functools.cache
+def _telegram_command() -> click.Command:
+    from adapters.telegram.cli import build_telegram_cli
+
+    return typer.main.get_group(build_telegram_cli(services_factory=_telegram_services))
+
+
 license_app = build_license_cli(_licence_advisor)
 register_audit_command(license_app, _licence_advisor, license_texts_dir)
 app.add_typer(license_app, name="license", help="Licence compatibility and licence facts.")
-app.add_typer(build_telegram_cli(services_factory=_telegram_services), name="telegram")
 app.command(name="report", help="What people asked that the knowledge base could not answer.")(report)
 
 

@@ -1,6 +1,7 @@
 """`yuanbot telegram` (long polling) and `yuanbot telegram set-webhook URL` / `delete-webhook`.
 
-Mount in bot/cli.py: `app.add_typer(telegram_app, name="telegram")`.
+bot/cli.py builds it with `build_telegram_cli` on first use of `yuanbot telegram`, so that the other
+commands do not import python-telegram-bot.
 """
 
 from __future__ import annotations
