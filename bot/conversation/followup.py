@@ -14,8 +14,8 @@ Rewrites:
 * licence turn + a new licence ("Is that also true for GPL-3.0?", "那 GPL-3.0 呢？", "What if the library
   is LGPL-2.1?") -> a compatibility question with the new licence as outbound, or as inbound when the
   follow-up talks about code/library/dependency/库/代码, in the language of the follow-up. Licences are
-  found by the licence engine's own mention finder (`LicenseAdvisor.find_mentions`), the one home of that
-  logic;
+  found by the licence engine's own mention finder (`LicenseAdvisor.find_mentions`), and code vs project
+  by its own words (`bot.licenses.patterns.CODE_WORD` / `PROJECT_WORD`): one home for both;
 * "what about X" / "那X呢？" -> the previous question with its subject replaced by X, keeping the shared
   context ("开源人才有什么支持政策？" + "那企业上市呢？" -> "开源 企业上市 有什么支持政策？");
 * otherwise the previous topic is carried over ("有住房补贴吗？" -> "开源人才 有住房补贴吗？"); only the
@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.licenses.patterns import CODE_WORD, PROJECT_WORD
 from bot.retrieval.tokenize import tokenize
 from bot.text import CJK_CLASS, has_cjk, question_language
 from bot.types import MAX_QUESTION_CHARS, PROPRIETARY, LicenseMention, Turn
@@ -110,17 +111,7 @@ _LEAD_EN = re.compile(r"^\s*(?:and|but|so|also|then)\b\s*,?\s*", re.IGNORECASE)
 _PRONOUN_ZH = re.compile(r"^(?:这个|这项|这些|该|它的|它|上述的?|此项)")
 _PRONOUN_EN = re.compile(r"\b(?:this policy|that policy|it|this|that|they|these|those)\b", re.IGNORECASE)
 
-# licence follow-ups
-_CODE_WORDS = re.compile(
-    r"库|代码|源码|组件|依赖|模块|插件|片段|包|\b(?:librar(?:y|ies)|code|dependenc(?:y|ies)|component|module|"
-    r"package|snippet|plugin|lib)\b",
-    re.IGNORECASE,
-)
-_PROJECT_WORDS = re.compile(
-    r"项目|工程|产品|软件|程序|应用|作品|发布|\b(?:project|program|product|application|app|software|release|"
-    r"distribut\w*|outbound)\b",
-    re.IGNORECASE,
-)
+# licence follow-ups: the code and project words are the licence engine's (bot.licenses.patterns)
 _ABOUT_LICENCE = re.compile(
     r"要求|义务|条款|第\s*\d+\s*条|是什么|什么意思|全文|允许|禁止|区别|\b(?:require\w*|obligations?|clause|"
     r"section|mean|permit\w*|differen\w*|text of|what is|what does)\b",
@@ -293,14 +284,14 @@ def _licence_followup(q: str, pair: tuple[str, str], find: LicenceFinder, cue: b
         return None
     inbound, outbound = pair
     after, before = q[end : end + 16], q[max(0, start - 16) : start]
-    if _CODE_WORDS.search(after) and not _PROJECT_WORDS.match(after.strip()):
-        as_inbound = not _PROJECT_WORDS.search(after[: (_CODE_WORDS.search(after).start())])
-    elif _PROJECT_WORDS.search(after):
+    if CODE_WORD.search(after) and not PROJECT_WORD.match(after.strip()):
+        as_inbound = not PROJECT_WORD.search(after[: (CODE_WORD.search(after).start())])
+    elif PROJECT_WORD.search(after):
         as_inbound = False
-    elif _CODE_WORDS.search(before):
+    elif CODE_WORD.search(before):
         as_inbound = True
     else:
-        as_inbound = bool(_CODE_WORDS.search(q)) and not _PROJECT_WORDS.search(q)
+        as_inbound = bool(CODE_WORD.search(q)) and not PROJECT_WORD.search(q)
     if as_inbound:
         inbound = lic
     else:

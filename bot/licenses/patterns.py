@@ -107,6 +107,11 @@ CODE_WORDS = (
     r"(?:代码|源码|源代码|库|类库|组件|依赖|模块|包|插件|框架|片段|文件|code|library|libraries|lib\b|dependency|dependencies|"
     r"component|module|package|crate|gem|plugin|framework|snippet|files?\b|source)"
 )
+# the same words found anywhere (not at a word's tail: "lib" in "glib"; "open source" is no code), for the
+# follow-up rewriter's "What if the library is LGPL-2.1?" (the new licence is the code's) vs
+# "那 GPL-2.0 项目呢？" (the project's)
+CODE_WORD = re.compile(rf"(?<![a-z])(?<!open )(?<!open-){CODE_WORDS}", re.IGNORECASE)
+PROJECT_WORD = re.compile(rf"(?<![a-z]){PROJECT_WORDS}", re.IGNORECASE)
 LIC_GLUE = r"\s*(?:-?licen[cs]ed|-based|licen[cs]e[sd]?)?\s*(?:的|下的|许可的|授权的|协议的|许可证的|开源的|许可下的)?\s*"
 PROJ_AFTER = re.compile(rf"^{LIC_GLUE}{PROJECT_WORDS}", re.IGNORECASE)
 CODE_AFTER = re.compile(rf"^{LIC_GLUE}{CODE_WORDS}", re.IGNORECASE)

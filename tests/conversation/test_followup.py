@@ -180,3 +180,12 @@ def test_names_people_type():
     assert rewrite_followup("那 Apache 2.0 的库呢？", [LICENCE], find) == "Apache-2.0 的代码能用在 GPL-3.0-only 项目里吗？"
     assert rewrite_followup("有住房补贴吗？", [TALENT_ZH], find) == "开源人才 有住房补贴吗？"
 
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("那 MIT 的框架呢？", "MIT 的代码能用在 GPL-3.0-only 项目里吗？"),  # 框架 is a code word of the licence engine
+    ("And a MIT framework?", "Can I use MIT code in a GPL-3.0-only project?"),
+    ("What about open source MIT?", "Can I use MPL-2.0 code in a MIT project?"),  # "open source" is no code
+])
+def test_licence_followups_use_the_licence_engines_code_and_project_words(q, expected):
+    assert rewrite_followup(q, [LICENCE], find) == expected
