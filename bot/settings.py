@@ -106,7 +106,10 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     log_json: bool = False
-    max_question_chars: int = MAX_QUESTION_CHARS
+    max_question_chars: int = Field(
+        default=MAX_QUESTION_CHARS, ge=1, le=MAX_QUESTION_CHARS,
+        description=f"Longest question any channel accepts; at most {MAX_QUESTION_CHARS} (bot.types), which the "
+                    "API schema and the licence parser are built for.")
     answer_slots: int = Field(
         default=0, description="Questions answered at once per process (CPU-bound); 0 = number of CPU cores.")
     allowed_origins: list[str] = Field(default_factory=list)

@@ -22,7 +22,7 @@ from adapters.wechat.messages import ERROR_TEXT, NO_MORE_TEXT, PENDING_TEXT, cla
 from adapters.wechat.render import render_answer, split_reply, with_hint
 from adapters.wechat.sender import SendError, WeChatApi
 from bot.ports import Assistant, KeyValueStore
-from bot.types import Question
+from bot.types import MAX_QUESTION_CHARS, Question
 
 log = logging.getLogger("yuanbot.wechat")
 
@@ -43,7 +43,7 @@ class WeChatService:
         account_type: str = "subscription",
         budget: float = 4.5,
         hold_seconds: float | None = None,
-        max_question_chars: int = 2000,
+        max_question_chars: int = MAX_QUESTION_CHARS,
         forget_session: ForgetSession | None = None,
     ):
         self.assistant = assistant

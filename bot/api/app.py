@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import __version__
-from bot.api.deps import ServicesDep, SessionsDep, web_question
+from bot.api.deps import ServicesDep, SessionsDep, check_length, web_question
 from bot.api.docs import install_docs
 from bot.api.metrics import install_metrics
 from bot.api.protection import install_json_errors, install_protection
@@ -36,7 +36,7 @@ def _core_router() -> APIRouter:
                              "compatibility questions also fill `license_check` from the rule engine. "
                              "`session_id` in the answer continues the conversation when sent back.")
     async def ask(body: AskRequest, services: ServicesDep, sessions: SessionsDep) -> Answer:
-        question, public_id = web_question(body, sessions)
+        question, public_id = web_question(body, sessions, services.settings.max_question_chars)
         started = time.perf_counter()
         answer = await run_in_threadpool(services.assistant.ask, question)
         answer = answer.model_copy(update={"session_id": public_id})
@@ -51,6 +51,7 @@ def _core_router() -> APIRouter:
         q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION_CHARS)],
         k: Annotated[int, Query(ge=1, le=50)] = 5,
     ) -> SearchResponse:
+        check_length(q, services.settings.max_question_chars, ("query", "q"))
         if services.searcher is None:
             raise KnowledgeError("search is not available: the knowledge base is not loaded")
         hits = await run_in_threadpool(services.searcher.search, q, k)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from bot.errors import LicenseError
 from bot.ports import LicenseAdvisor
-from bot.types import IdentifyResult, LicenseCheck, LicenseInfo
+from bot.types import MAX_QUESTION_CHARS, IdentifyResult, LicenseCheck, LicenseInfo
 
 MAX_IDENTIFY_CHARS = 400_000
 
@@ -32,11 +32,11 @@ def build_license_router(engine: LicenseAdvisor, *, max_identify_bytes: int = 3 
     def compatibility(
         inbound: str = Query(
             ...,
-            max_length=2000,
+            max_length=MAX_QUESTION_CHARS,
             description="Licence of the code being used: SPDX id, expression, common name or licence family "
             "(e.g. LGPL: answered for each common version, see `versions`)",
         ),
-        outbound: str = Query(..., max_length=2000, description="Licence of your project, or 'proprietary'"),
+        outbound: str = Query(..., max_length=MAX_QUESTION_CHARS, description="Licence of your project, or 'proprietary'"),
         use: str | None = Query(None, description="binary | saas | static | dynamic"),
     ) -> LicenseCheck:
         try:

@@ -95,7 +95,7 @@ def build_stream_router() -> APIRouter:
     )
     async def ask_stream(body: AskRequest, request: Request, services: ServicesDep,
                          sessions: SessionsDep) -> StreamingResponse:
-        question, public_id = web_question(body, sessions)
+        question, public_id = web_question(body, sessions, services.settings.max_question_chars)
         return StreamingResponse(
             _events(request, services.assistant, question, public_id), media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

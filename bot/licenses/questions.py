@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING
 
 from bot.licenses import patterns as rx
 from bot.licenses.names import PROPRIETARY
-from bot.types import LicenseMention, LicenseQuery
+from bot.types import MAX_QUESTION_CHARS, LicenseMention, LicenseQuery
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.licenses.expression import ExpressionParser
     from bot.ports import LicenseAdvisor
 
-MAX_TEXT_CHARS = 2000
+MAX_TEXT_CHARS = MAX_QUESTION_CHARS  # a text longer than any question is not read as one
 MAX_CANDIDATES = 24  # distinct candidate strings looked up per text
 MAX_CANDIDATE_CHARS = 200
 MAX_MATCHES = 96  # licence-like pattern and token matches examined per text (a question has < 15)

@@ -8,7 +8,10 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
+from bot.settings import Settings
+from bot.types import MAX_QUESTION_CHARS
 from tests.api.conftest import build
 from tests.helpers import asgi_client as client_for
 
@@ -75,6 +78,23 @@ def test_empty_and_overlong_questions_are_422(app):
         response = _call(app, "POST", "/api/ask", json={"question": question})
         assert response.status_code == 422
         assert response.json()["message"]
+
+
+def test_a_lower_configured_limit_is_enforced_by_the_api_too(tmp_path):
+    lower = build(tmp_path, rate_limit_per_minute=0, metrics=False, max_question_chars=50)[0]
+    for url in ("/api/ask", "/api/ask/stream"):
+        response = _call(lower, "POST", url, json={"question": "开" * 51})
+        assert response.status_code == 422, url
+        assert response.json()["message"]
+    assert _call(lower, "GET", "/api/search", params={"q": "a" * 51}).status_code == 422
+    assert _call(lower, "POST", "/api/ask", json={"question": "开" * 50}).status_code == 200
+    assert _call(lower, "GET", "/api/search", params={"q": "a" * 50}).status_code == 200
+
+
+def test_the_limit_cannot_be_configured_above_the_constant(tmp_path):
+    with pytest.raises(ValidationError, match="max_question_chars"):
+        Settings(data_dir=tmp_path, max_question_chars=MAX_QUESTION_CHARS + 1)
+    assert Settings(data_dir=tmp_path, max_question_chars=MAX_QUESTION_CHARS).max_question_chars == MAX_QUESTION_CHARS
 
 
 def test_control_characters_answered_not_crashed(app):
