@@ -19,6 +19,8 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from bot.api.server import SERVER_OPTIONS
+from bot.api.tokens import check_admin_token
 from bot.errors import IngestBusy, KnowledgeError, YuanbotError
 from bot.licenses.audit_cli import register_audit_command
 from bot.licenses.cli import build_license_cli
@@ -26,6 +28,7 @@ from bot.logging_setup import configure_logging
 from bot.report_cli import report
 from bot.resources import license_texts_dir
 from bot.settings import Settings
+from bot.types import Question
 
 
 class _Commands(TyperGroup):
@@ -192,7 +195,6 @@ def ask(
     session: Annotated[str | None, typer.Option("--session", help="Session id for follow-ups.")] = None,
 ) -> None:
     """Answer one question from the knowledge base (no server needed)."""
-    from bot.types import Question
     from bot.wiring import Components
 
     settings = _settings()
@@ -248,9 +250,6 @@ def serve(
 ) -> None:
     """Serve the HTTP API, OpenAPI docs at /docs and the widget demo page at /."""
     import uvicorn
-
-    from bot.api.server import SERVER_OPTIONS
-    from bot.api.tokens import check_admin_token
 
     settings = _settings()
     configure_logging(settings.log_level, settings.log_json)

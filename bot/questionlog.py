@@ -228,10 +228,6 @@ class QuestionLog:
             self._conn.execute("PRAGMA busy_timeout=5000")
             self._conn.executescript(_SCHEMA)
 
-    @classmethod
-    def from_settings(cls, settings: Any) -> QuestionLog:
-        return cls(settings.data_dir)
-
     # --- identity ----------------------------------------------------------------------------
 
     def _load_salt(self) -> bytes:

@@ -21,6 +21,11 @@ def has_cjk(text: str) -> bool:
     return bool(CJK.search(text))
 
 
+def cjk_count(text: str) -> int:
+    """How many Chinese characters a text has (a sentence of fewer than a few says little)."""
+    return len(CJK.findall(text))
+
+
 def is_cjk_char(token: str) -> bool:
     """A single Chinese character (carries no topic on its own)."""
     return len(token) == 1 and bool(CJK.match(token))
@@ -35,6 +40,11 @@ def document_language(text: str) -> Lang:
     """The dominant script of a document's first 4,000 characters (one Chinese character ~ 3 letters)."""
     sample = text[:4000]
     return "zh" if len(CJK.findall(sample)) * 3 >= len(_LATIN.findall(sample)) else "en"
+
+
+def normalise_lang(value: str | None) -> Lang:
+    """A language code as given ("en-US", "EN", "zh-hans", None) -> "en" or "zh" (Chinese unless English)."""
+    return "en" if (value or "").lower().startswith("en") else "zh"
 
 
 def answer_language(text: str | None, preferred: str | None = None) -> Lang:

@@ -11,16 +11,37 @@ import logging
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
 from bot.answering.recording import AnswerObserver, RecordingAssistant
-from bot.errors import KnowledgeError
-from bot.ports import Assistant, Conversation, Corpus, Embedder, Generator, KeyValueStore, LicenseAdvisor
+from bot.errors import KnowledgeError, YuanbotError
+from bot.logging_setup import configure_logging
+from bot.ports import (
+    Assistant,
+    Conversation,
+    Corpus,
+    Embedder,
+    Generator,
+    KeyValueStore,
+    LicenseAdvisor,
+    Searcher,
+)
 from bot.questionlog import QuestionLog
 from bot.resources import bundled_knowledge_dir, licence_facts_file, license_data_dir, license_texts_dir
 from bot.services import Services
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the concrete classes are imported where they are built (heavy libraries load on first use)
+    from adapters.console.services import StaffServices
+    from bot.answering.assistant import RetrievalAssistant
+    from bot.retrieval.chroma_index import ChromaIndex
+    from bot.retrieval.knowledge import KnowledgeBase
+    from ingest.catalog import FailureLedger
+    from ingest.jobs import IngestJobs
+    from ingest.lock import IngestLock
+    from ingest.sync import KnowledgeSync
 
 log = logging.getLogger("yuanbot.wiring")
 
@@ -44,18 +65,18 @@ class Components:
                                self.settings.embed_threads)
 
     @cached_property
-    def index(self):  # the Chroma index: ingest writes it, the knowledge base reads it
+    def index(self) -> ChromaIndex:  # the Chroma index: ingest writes it, the knowledge base reads it
         from bot.retrieval.chroma_index import ChromaIndex
 
         return ChromaIndex(self.settings, self.embedder)
 
-    def sync(self):
+    def sync(self) -> KnowledgeSync:
         from ingest.sync import KnowledgeSync
 
         return KnowledgeSync(self.index, self.knowledge_dir)
 
     @cached_property
-    def knowledge(self):
+    def knowledge(self) -> KnowledgeBase:  # the Corpus, plus reload() for ingest jobs
         from bot.retrieval.knowledge import KnowledgeBase
 
         return KnowledgeBase(self.index)
@@ -65,7 +86,7 @@ class Components:
         return self.knowledge
 
     @cached_property
-    def searcher(self):
+    def searcher(self) -> Searcher:
         from bot.retrieval.hybrid import HybridSearcher
 
         return HybridSearcher(self.knowledge, candidates=self.settings.candidates,
@@ -104,7 +125,7 @@ class Components:
         return QuestionLog(self.settings.data_dir)
 
     @cached_property
-    def core_assistant(self):  # RetrievalAssistant: also warmed up and used by the calibration bench
+    def core_assistant(self) -> RetrievalAssistant:  # also warmed up and used by the calibration bench
         from bot.answering.assistant import RetrievalAssistant
         from bot.answering.licence_facts_data import LicenceFacts
         from bot.answering.prompts import validate_all
@@ -134,26 +155,26 @@ class Components:
 
     # --- keeping the knowledge base current (admin API, staff console, CLI) --------------------
     @cached_property
-    def ingest_lock(self):
+    def ingest_lock(self) -> IngestLock:
         from ingest.lock import make_ingest_lock
 
         return make_ingest_lock(self.settings)
 
     @cached_property
-    def failure_ledger(self):
+    def failure_ledger(self) -> FailureLedger:
         from ingest.catalog import FailureLedger
 
         return FailureLedger(self.settings.data_dir)
 
     @cached_property
-    def ingest_jobs(self):
+    def ingest_jobs(self) -> IngestJobs:
         from ingest.jobs import IngestJobs
 
         return IngestJobs(self.store, self.ingest_lock, self.sync, self.knowledge.reload, self.failure_ledger,
                           settle_seconds=self.knowledge.refresh_interval)
 
     @cached_property
-    def staff(self):
+    def staff(self) -> StaffServices:
         from adapters.console.services import StaffServices
         from bot.audit_log import AuditLog
         from bot.faq_editor import FaqReviewer
@@ -242,8 +263,6 @@ def build_app(settings: Settings, *, warm_up: bool = True, components: Component
 
 def asgi_app() -> FastAPI:
     """The ASGI factory for `uvicorn.run("bot.wiring:asgi_app", factory=True)` (each worker builds its own)."""
-    from bot.logging_setup import configure_logging
-
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
     return build_app(settings)
@@ -251,7 +270,6 @@ def asgi_app() -> FastAPI:
 
 def _admin_ingest(components: Components) -> dict:
     """Sync the knowledge folder as a job (the shared ingest lock, then a fresh snapshot); its result."""
-    from bot.errors import YuanbotError
     from ingest.changes import Change
 
     job = components.ingest_jobs.run("sync", "sync the knowledge folder", "admin API",

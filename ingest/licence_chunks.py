@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.text import document_language
+from bot.text import document_language, has_cjk
 
 _TOP = re.compile(r"^(?:(?:section|article)\s+)?(\d{1,2})(?:\.(?!\d)\s*|\)\s+|\s+[–—-]\s+|\s*[:：]\s*|\s{2,})(?=\S)",
                   re.IGNORECASE)
@@ -119,7 +119,7 @@ def heading_of(rest: str) -> str:
     first = re.split(r"(?<=[^A-Z])\.\s|\.$|。|：|:", rest, maxsplit=1)[0].strip().strip(".")
     if not first or len(first) > 60:
         return ""
-    if re.search(r"[\u4e00-\u9fff]", first):
+    if has_cjk(first):
         return first if len(first) <= 16 else ""
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", first) if len(w) > 3]
     if not words:

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from adapters.web.security import allowed_origins, security_headers
 from bot.settings import Settings
+from bot.text import normalise_lang
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -51,10 +52,6 @@ def render(template: str, values: dict[str, str]) -> str:
 
     # one pass, so a value that itself looks like a placeholder is never expanded
     return _PLACEHOLDER.sub(fill, _read(TEMPLATES_DIR / template))
-
-
-def clean_lang(value: str | None) -> str:
-    return "en" if (value or "").lower().startswith("en") else "zh"
 
 
 def clean_color(value: str | None) -> str:
@@ -98,7 +95,7 @@ def build_web_router(settings: Settings) -> APIRouter:
         color: str | None = Query(default=None, max_length=10),
         host: str | None = Query(default=None, max_length=300),
     ) -> HTMLResponse:
-        lang = clean_lang(lang)
+        lang = normalise_lang(lang)
         page = render(
             "embed.html",
             {

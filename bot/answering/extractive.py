@@ -18,6 +18,7 @@ import numpy as np
 
 from bot.answering.text import clean_sentence, split_sentences
 from bot.retrieval.tokenize import tokenize
+from bot.text import cjk_count
 from bot.types import Hit
 
 MAX_SENTENCES = 4
@@ -160,7 +161,7 @@ def _lead_in(sentence: str) -> bool:
     few words, says nothing by itself."""
     if len(sentence) < 30 and sentence.rstrip().endswith((":", "：")):
         return True
-    return len(re.findall(r"[A-Za-z]+", sentence)) < 4 and len(re.findall(r"[\u4e00-\u9fff]", sentence)) < 6
+    return len(re.findall(r"[A-Za-z]+", sentence)) < 4 and cjk_count(sentence) < 6
 
 
 def _is_heading(sentence: str, section: str) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.licenses import wording
+from bot.text import CJK_CLASS
 from bot.types import IdentifyCandidate, IdentifyResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +79,7 @@ _COPYRIGHT_LINE = re.compile(
 _BULLET = re.compile(
     r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\(?[a-z]\)|\(?[ivx]{1,4}\)|[-*•·‣◦])\s+", re.MULTILINE
 )
-_TOKEN = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]")
+_TOKEN = re.compile(rf"[a-z0-9]+|[{CJK_CLASS}]")
 
 
 def strip_front_matter(text: str) -> str:

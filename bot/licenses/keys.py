@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.text import CJK_CLASS, has_cjk
+
 _CN_NUM = {"一": "1", "二": "2", "三": "3", "四": "4", "两": "2"}
 
 # Long names -> short family tokens (applied to lower-cased text before squashing).
@@ -61,10 +63,9 @@ ONLY_PHRASE = re.compile(r"(?:\bonly\b|-only\b|仅限?)")
 _FILLER = re.compile(
     r"\b(?:the|license|licence|licensed|version|ver|public)\b|许可证|许可协议|许可|协议|授权|版本|第|版"
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _V_PREFIX = re.compile(r"(?<![a-z0-9])v\.?\s*(?=\d)")
 _V_GLUED = re.compile(r"(?<=[a-z])v(?=\d)")
-_NON_KEY = re.compile(r"[^0-9a-z.+\u4e00-\u9fff]")
+_NON_KEY = re.compile(rf"[^0-9a-z.+{CJK_CLASS}]")
 _BARE_NUM = re.compile(r"(?<![\d.])(\d+)(?![\d.])")
 _MULTI_LATER = re.compile(r"(orlater)+")
 _SPACES = re.compile(r"\s+")
@@ -74,7 +75,7 @@ def squash(text: str) -> str:
     """A loose key: lower-case, long family names shortened, fillers dropped, versions normalised."""
     s = unicodedata.normalize("NFKC", text).lower().strip()
     s = s.replace("licence", "license")
-    cjk = bool(_CJK.search(s))
+    cjk = has_cjk(s)
     if cjk:
         for cn, d in _CN_NUM.items():
             if cn in s:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from bot.text import has_cjk
+
 ATOM = r"[A-Za-z0-9][A-Za-z0-9.+\-]*"
 VER = r"(?:,?\s*(?:v(?:ersion)?\.?\s*)?\d+(?:\.\d+)*\+?)"
 LATER_EN = r"(?:\s*(?:-?only|(?:,?\s*or\s+(?:any\s+)?later(?:\s+version)?)|\+))?"
@@ -133,7 +135,6 @@ INTO_BEFORE = re.compile(
 # Cues are checked with word sets and literal substrings, not one big case-insensitive alternation: on a
 # 2,000-character text the regex took ~1 ms, the word-set check takes a few microseconds per word.
 _WORD = re.compile(r"[a-z]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CUE_ZH = re.compile(
     r"兼容|用在|用于|用到|放进|放入|放到|引入|纳入|集成|嵌入|链接|混用|合并|结合|并入|能用|可以用|能否|可否|能不能|可不可以|允许|"
     r"可以(?:把|将|在|放|加|拿)|能(?:把|将|在|放|加|拿)|使用|调用|依赖|包含|打包|分发|商用|复制|移植|引用|可以吗|行吗|行不行|可行|是否可以|[里中内]用|用一个|用了|"
@@ -164,21 +165,21 @@ def has_cue(text: str, low: str) -> bool:
     """Words that say something is used / combined / allowed ("用在", "compatible", "include" ...)."""
     if "compatib" in low or "relicen" in low:
         return True
-    if _CJK.search(text) and _CUE_ZH.search(text):
+    if has_cjk(text) and _CUE_ZH.search(text):
         return True
     return not _CUE_WORDS.isdisjoint(_words(low))
 
 
 def has_strong_cue(text: str, low: str) -> bool:
     """A cue that makes the text a compatibility question even next to "what is" ("... in my project")."""
-    if "compatib" in low or (_CJK.search(text) and _STRONG_ZH.search(text)):
+    if "compatib" in low or (has_cjk(text) and _STRONG_ZH.search(text)):
         return True
     return any(w in low for w in _STRONG_EN_WORDS) and _STRONG_EN.search(low) is not None
 
 
 def has_negative(text: str, low: str) -> bool:
     """Questions about differences or meanings ("哪个好", "what does X mean", "A vs B")."""
-    if _CJK.search(text) and _NEGATIVE_ZH.search(text):
+    if has_cjk(text) and _NEGATIVE_ZH.search(text):
         return True
     words = _words(low)
     if not _NEGATIVE_WORDS.isdisjoint(words) or any(w.startswith("differ") for w in words):

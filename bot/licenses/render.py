@@ -7,52 +7,9 @@ first condition.
 
 from __future__ import annotations
 
+from bot.licenses.wording import ANSWER_LABELS, VERDICT_BADGE
+from bot.text import normalise_lang
 from bot.types import LicenseCheck
-
-_VERDICT = {
-    "zh": {
-        "compatible": "✅ 兼容",
-        "incompatible": "❌ 不兼容",
-        "conditional": "⚠️ 有条件兼容",
-        "unknown": "❓ 无法确定",
-    },
-    "en": {
-        "compatible": "✅ Compatible",
-        "incompatible": "❌ Incompatible",
-        "conditional": "⚠️ Compatible under conditions",
-        "unknown": "❓ Unknown",
-    },
-}
-_LABELS = {
-    "zh": {
-        "title": "许可证兼容性",
-        "in": "入站（被使用的代码）",
-        "out": "出站（你的项目/作品）",
-        "why": "理由",
-        "cond": "需要满足的条件",
-        "notes": "说明",
-        "src": "依据",
-        "disclaimer": "以上为自动分析，仅供参考，不构成法律意见。",
-        "versions": "各版本结论",
-        "version": "版本",
-        "verdict": "结论",
-        "first_condition": "主要条件",
-    },
-    "en": {
-        "title": "Licence compatibility",
-        "in": "Inbound (code being used)",
-        "out": "Outbound (your project/work)",
-        "why": "Why",
-        "cond": "Conditions",
-        "notes": "Notes",
-        "src": "Sources",
-        "disclaimer": "Automated analysis for guidance only; not legal advice.",
-        "versions": "Per version",
-        "version": "Version",
-        "verdict": "Verdict",
-        "first_condition": "Main condition",
-    },
-}
 
 
 def _pick(text: str, lang: str) -> str:
@@ -70,12 +27,12 @@ def _out_name(outbound: str, lang: str) -> str:
 
 
 def render_license_answer(check: LicenseCheck, lang: str = "zh") -> str:
-    lang = "en" if str(lang).lower().startswith("en") else "zh"
-    lab = _LABELS[lang]
+    lang = normalise_lang(str(lang))
+    lab = ANSWER_LABELS[lang]
     lines = [
-        f"**{lab['title']}：{_VERDICT[lang][check.verdict]}**"
+        f"**{lab['title']}：{VERDICT_BADGE[lang][check.verdict]}**"
         if lang == "zh"
-        else f"**{lab['title']}: {_VERDICT[lang][check.verdict]}**",
+        else f"**{lab['title']}: {VERDICT_BADGE[lang][check.verdict]}**",
         f"- {lab['in']}: `{check.inbound}`",
         f"- {lab['out']}: `{_out_name(check.outbound, lang)}`",
         "",
@@ -106,7 +63,7 @@ def _cell(text: str) -> str:
 
 
 def _version_table(check: LicenseCheck, lang: str) -> list[str]:
-    lab = _LABELS[lang]
+    lab = ANSWER_LABELS[lang]
     by_inbound = len({v.inbound for v in check.versions}) > 1
     lines = [
         f"**{lab['versions']}**",
@@ -116,6 +73,6 @@ def _version_table(check: LicenseCheck, lang: str) -> list[str]:
     for v in check.versions:
         name = v.inbound if by_inbound else _out_name(v.outbound, lang)
         first = _pick(v.conditions[0], lang) if v.conditions else "—"
-        lines.append(f"| {_cell(name)} | {_VERDICT[lang][v.verdict]} | {_cell(first)} |")
+        lines.append(f"| {_cell(name)} | {VERDICT_BADGE[lang][v.verdict]} | {_cell(first)} |")
     lines.append("")
     return lines

@@ -5,6 +5,9 @@ uses `both(kind, ...)` for notes and conditions ("中文 / English", the rendere
 `error(kind, ...)` for `LicenseError` messages. A parameter may itself be a `Text`, a `Bi` (a value
 that differs by language) or a `Join` of several, so composite findings (AND / OR, per-version tables)
 are rendered in one language throughout.
+
+Over 400 lines because it is a table (every template in both languages, the verdict badges and headings
+of the rendered answer), not logic: splitting it would only scatter the wording again.
 """
 
 from __future__ import annotations
@@ -12,10 +15,57 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.text import normalise_lang
+
 VERDICT = {
     "zh": {"compatible": "兼容", "incompatible": "不兼容", "conditional": "有条件兼容", "unknown": "无法确定"},
     "en": {"compatible": "compatible", "incompatible": "incompatible",
            "conditional": "compatible under conditions", "unknown": "unknown"},
+}
+# the compatibility answer's verdict line and headings (bot.licenses.render)
+VERDICT_BADGE = {
+    "zh": {
+        "compatible": "✅ 兼容",
+        "incompatible": "❌ 不兼容",
+        "conditional": "⚠️ 有条件兼容",
+        "unknown": "❓ 无法确定",
+    },
+    "en": {
+        "compatible": "✅ Compatible",
+        "incompatible": "❌ Incompatible",
+        "conditional": "⚠️ Compatible under conditions",
+        "unknown": "❓ Unknown",
+    },
+}
+ANSWER_LABELS = {
+    "zh": {
+        "title": "许可证兼容性",
+        "in": "入站（被使用的代码）",
+        "out": "出站（你的项目/作品）",
+        "why": "理由",
+        "cond": "需要满足的条件",
+        "notes": "说明",
+        "src": "依据",
+        "disclaimer": "以上为自动分析，仅供参考，不构成法律意见。",
+        "versions": "各版本结论",
+        "version": "版本",
+        "verdict": "结论",
+        "first_condition": "主要条件",
+    },
+    "en": {
+        "title": "Licence compatibility",
+        "in": "Inbound (code being used)",
+        "out": "Outbound (your project/work)",
+        "why": "Why",
+        "cond": "Conditions",
+        "notes": "Notes",
+        "src": "Sources",
+        "disclaimer": "Automated analysis for guidance only; not legal advice.",
+        "versions": "Per version",
+        "version": "Version",
+        "verdict": "Verdict",
+        "first_condition": "Main condition",
+    },
 }
 CATEGORY_ZH = {
     "public domain": "公有领域/无条件",
@@ -348,7 +398,7 @@ class Text:
 
     def render(self, lang: str) -> str:
         zh, en = TEMPLATES[self.kind]
-        lang = "en" if lang == "en" else "zh"
+        lang = normalise_lang(lang)
         values = {k: value(v, lang) for k, v in self.params.items()}
         return (zh if lang == "zh" else en).format(**values)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.retrieval.tokenize import tokenize
+
 # (Chinese terms, English terms of the licence texts)
 CONCEPTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("衍生作品", "派生作品", "演绎作品", "基于本程序的作品"), ("derivative works", "work based on the program", "modified version")),
@@ -92,8 +94,6 @@ LICENSING_CONTEXT = re.compile(
 @lru_cache(maxsize=1)
 def _pairs() -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
     """(a term as written, its tokens, the other language's terms and their tokens)."""
-    from bot.retrieval.tokenize import tokenize
-
     out = []
     for chinese, english in CONCEPTS:
         zh_side = frozenset(t for term in chinese for t in [term.lower(), *tokenize(term)])

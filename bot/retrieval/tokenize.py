@@ -6,6 +6,7 @@ split into their parts; Chinese runs use jieba's search mode so 高层次人才 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -30,8 +31,6 @@ TOKENIZER_REVISION = "3"
 @lru_cache(maxsize=1)
 def tokenizer_version() -> str:
     """Changes when the tokenizer or its dictionary does, so stored tokens can be recomputed."""
-    import hashlib
-
     return hashlib.sha256(TOKENIZER_REVISION.encode() + USER_DICT.read_bytes()).hexdigest()[:12]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.ports import KeyValueStore
-from bot.stores.memory import InProcessStore
+from bot.stores.inprocess import InProcessStore
 from bot.stores.redis import RedisStore, StoreUnavailable
 
 

@@ -1,6 +1,6 @@
 """Redis implementation of the KeyValueStore port: shared state for several API workers.
 
-Same contract as `bot.stores.memory.InProcessStore` (string values, TTL in seconds as a float, atomic
+Same contract as `bot.stores.inprocess.InProcessStore` (string values, TTL in seconds as a float, atomic
 set-if-absent, counters whose expiry is set when they are created). The port is synchronous: the
 calls take well under a millisecond on loopback, so async adapters call it directly.
 
@@ -105,7 +105,7 @@ class RedisStore:
                 pipe.set(k, 0, px=_ms(ttl), nx=True)
             pipe.incr(k)
             return pipe.execute()[-1]
-        except rx.ResponseError as exc:  # the value is not an integer, as MemoryStore's int() would fail
+        except rx.ResponseError as exc:  # the value is not an integer, as InProcessStore's int() would fail
             raise ValueError(f"value at {key!r} is not an integer") from exc
         except rx.RedisError as exc:
             raise self._fail("incr", exc) from exc
