@@ -13,13 +13,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from telegram import InlineKeyboardButton
-
 from bot.text import answer_language
 from bot.types import Answer, LicenseCheck, Source
 
 TELEGRAM_LIMIT = 4096
-MAX_SUGGESTION_BUTTONS = 3
 
 # ---------------------------------------------------------------------------------------------------
 # escaping and measuring
@@ -371,16 +368,6 @@ def render_answer(answer: Answer, lang: str, *, max_sources: int = 5) -> str:
         lines += [_source_line(i, s, lang) for i, s in enumerate(answer.sources[:max_sources], start=1)]
         parts.append("\n".join(lines))
     return "\n\n".join(p for p in parts if p)
-
-
-def suggestion_buttons(answer_id: str, suggestions: list[str]) -> list[list[InlineKeyboardButton]]:
-    """One button per "did you mean" question, in its own row; pressing it asks that question."""
-    return [[InlineKeyboardButton(f"{i}. {_button_label(q)}", callback_data=f"sg:{answer_id}:{i}")]
-            for i, q in enumerate(suggestions[:MAX_SUGGESTION_BUTTONS], start=1)]
-
-
-def _button_label(question: str, limit: int = 60) -> str:
-    return question if len(question) <= limit else question[: limit - 1] + "…"
 
 
 def render_sources(answer: Answer, lang: str) -> str | None:

@@ -4,40 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
-import secrets
 import time
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     Chat,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    LinkPreviewOptions,
     Message,
     MessageEntity,
-    ReplyParameters,
     Update,
     User,
 )
-from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from adapters.telegram.buttons import ANSWER_TTL, AnswerRecords, answer_keyboard
 from adapters.telegram.format import (
     HELP,
-    TELEGRAM_LIMIT,
-    html_to_text,
     lang_for,
     lang_from_code,
     render_answer,
     render_sources,
-    split_message,
-    suggestion_buttons,
     t,
 )
+from adapters.telegram.sending import keep_typing, send_text
 from bot.errors import LicenseError, YuanbotError
 from bot.ports import Assistant, FeedbackRecorder, KeyValueStore
 from bot.stores.aio import AsyncStore
@@ -46,7 +39,6 @@ from bot.types import MAX_QUESTION_CHARS, Answer, Question
 log = logging.getLogger("yuanbot.telegram")
 
 CHANNEL = "telegram"
-ANSWER_TTL = 7 * 24 * 3600  # how long the buttons under an answer keep working
 _ARROWS = {"->", "→", "=>", "to", "into", "vs", "与", "和"}
 
 
@@ -72,12 +64,10 @@ class TelegramHandlers:
         key_prefix: str = "telegram",
     ) -> None:
         self.assistant = assistant
-        self.store = AsyncStore(store)  # the handlers run on the event loop
+        self.records = AnswerRecords(AsyncStore(store), key_prefix, answer_ttl)  # async: on the event loop
         self.feedback = feedback
         self.max_question_chars = max_question_chars
-        self.answer_ttl = answer_ttl
         self.typing_interval = typing_interval
-        self.prefix = key_prefix
 
     # --- commands ---------------------------------------------------------------------------------
 
@@ -123,8 +113,7 @@ class TelegramHandlers:
         user = update.effective_user
         lang = lang_from_code(user.language_code if user else None)
         session = session_id_for(update.effective_chat, user)
-        answer_id = await self.store.get(f"{self.prefix}:last:{session}")
-        record = await self._load(answer_id) if answer_id else None
+        record = await self.records.last(session)
         await self._send_sources(
             context, update.effective_chat.id, record, lang, reply_to=self._reply_target(update)
         )
@@ -175,49 +164,10 @@ class TelegramHandlers:
         lang = lang_from_code(user.language_code if user else None)
         kind, _, rest = (query.data or "").partition(":")
         if kind == "fb":
-            rating, _, answer_id = rest.partition(":")
-            record = await self._load(answer_id)
-            if record is None or rating not in ("up", "down"):
-                await query.answer(t(lang, "expired"))
-                return
-            lang = record.get("lang", lang)
-            first = await self.store.set_if_absent(
-                f"{self.prefix}:rated:{answer_id}:{user.id}", rating, ttl=self.answer_ttl
-            )
-            if not first:
-                await query.answer(t(lang, "already"))
-                return
-            try:
-                if self.feedback is not None:
-                    await asyncio.to_thread(
-                        self.feedback.record_feedback,
-                        channel=CHANNEL,
-                        session_id=record["session_id"],
-                        question=record["question"],
-                        answer=record["answer"]["answer"],
-                        rating=rating,
-                    )
-            except Exception:
-                await self.store.delete(f"{self.prefix}:rated:{answer_id}:{user.id}")
-                log.exception(
-                    "feedback could not be recorded",
-                    extra={"channel": CHANNEL, "session": record["session_id"]},
-                )
-                await query.answer(t(lang, "error"))
-                return
-            log.info(
-                "feedback", extra={"channel": CHANNEL, "session": record["session_id"], "rating": rating}
-            )
-            await query.answer(t(lang, "thanks"))
-            # leave only the Sources button under a rated answer
-            if query.message is not None:
-                with contextlib.suppress(TelegramError):
-                    await query.edit_message_reply_markup(
-                        reply_markup=self._keyboard(answer_id, lang, record, rated=True)
-                    )
+            await self._rate(query, rest, lang)
         elif kind == "sg":  # a "did you mean" button: ask the question it offers
             answer_id, _, number = rest.partition(":")
-            record = await self._load(answer_id)
+            record = await self.records.load(answer_id)
             offered = (record or {}).get("answer", {}).get("suggestions") or []
             if not number.isdigit() or not 1 <= int(number) <= len(offered):
                 await query.answer(t(lang, "expired"))
@@ -225,7 +175,7 @@ class TelegramHandlers:
             await query.answer()
             await self._answer(update, context, offered[int(number) - 1])
         elif kind == "src":
-            record = await self._load(rest)
+            record = await self.records.load(rest)
             if record is None:
                 await query.answer(t(lang, "expired"))
                 return
@@ -234,6 +184,47 @@ class TelegramHandlers:
             await self._send_sources(context, chat_id, record, record.get("lang", lang))
         else:
             await query.answer()
+
+    async def _rate(self, query: CallbackQuery, rest: str, lang: str) -> None:
+        """👍/👎 under an answer: recorded once per person, then only the Sources button stays."""
+        user = query.from_user
+        rating, _, answer_id = rest.partition(":")
+        record = await self.records.load(answer_id)
+        if record is None or rating not in ("up", "down"):
+            await query.answer(t(lang, "expired"))
+            return
+        lang = record.get("lang", lang)
+        if not await self.records.rate_once(answer_id, user.id, rating):
+            await query.answer(t(lang, "already"))
+            return
+        try:
+            if self.feedback is not None:
+                await asyncio.to_thread(
+                    self.feedback.record_feedback,
+                    channel=CHANNEL,
+                    session_id=record["session_id"],
+                    question=record["question"],
+                    answer=record["answer"]["answer"],
+                    rating=rating,
+                )
+        except Exception:
+            await self.records.unrate(answer_id, user.id)
+            log.exception(
+                "feedback could not be recorded",
+                extra={"channel": CHANNEL, "session": record["session_id"]},
+            )
+            await query.answer(t(lang, "error"))
+            return
+        log.info(
+            "feedback", extra={"channel": CHANNEL, "session": record["session_id"], "rating": rating}
+        )
+        await query.answer(t(lang, "thanks"))
+        # leave only the Sources button under a rated answer
+        if query.message is not None:
+            with contextlib.suppress(TelegramError):
+                await query.edit_message_reply_markup(
+                    reply_markup=answer_keyboard(answer_id, lang, record, rated=True)
+                )
 
     # --- answering --------------------------------------------------------------------------------
 
@@ -262,60 +253,17 @@ class TelegramHandlers:
             return
         question = Question(text=text, session_id=session, channel=CHANNEL, lang=question_lang)
         started = time.perf_counter()
-        done = asyncio.Event()
-        typing = asyncio.create_task(self._keep_typing(context, chat.id, done))
-        try:
-            answer: Answer = await asyncio.to_thread(self.assistant.ask, question)
-        except LicenseError as exc:
-            message = str(exc)
-            if exc.suggestions:
-                message += "\n" + ", ".join(exc.suggestions[:5])
-            log.info(
-                "licence not understood: %s",
-                exc,
-                extra={"channel": CHANNEL, "session": session, "latency_ms": _ms(started)},
-            )
-            await self._send(
-                context, chat.id, message + "\n\n" + t(lang, "license_usage"), html=False, reply_to=reply_to
-            )
+        answer, failure = await self._ask(context, chat.id, question, lang)
+        if answer is None:
+            await self._send(context, chat.id, failure, html=False, reply_to=reply_to)
             return
-        except YuanbotError as exc:
-            log.error(
-                "assistant failed: %s",
-                exc,
-                extra={"channel": CHANNEL, "session": session, "latency_ms": _ms(started)},
-            )
-            await self._send(context, chat.id, t(lang, "error"), html=False, reply_to=reply_to)
-            return
-        except Exception:
-            log.exception(
-                "assistant crashed",
-                extra={"channel": CHANNEL, "session": session, "latency_ms": _ms(started)},
-            )
-            await self._send(context, chat.id, t(lang, "error"), html=False, reply_to=reply_to)
-            return
-        finally:
-            done.set()  # the typing loop finishes its current request (so "typing" precedes the answer)
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(typing, timeout=5)
-
-        answer_id = secrets.token_urlsafe(9)  # 12 chars: callback data stays far below 64 bytes
-        record = {
-            "session_id": session,
-            "question": text,
-            "lang": lang,
-            "answer": answer.model_dump(mode="json"),
-        }
-        await self.store.set(
-            f"{self.prefix}:answer:{answer_id}", json.dumps(record, ensure_ascii=False), ttl=self.answer_ttl
-        )
-        await self.store.set(f"{self.prefix}:last:{session}", answer_id, ttl=self.answer_ttl)
+        answer_id, record = await self.records.remember(session, text, lang, answer)
         await self._send(
             context,
             chat.id,
             render_answer(answer, lang),
             reply_to=reply_to,
-            reply_markup=self._keyboard(answer_id, lang, record),
+            reply_markup=answer_keyboard(answer_id, lang, record),
         )
         log.info(
             "answered",
@@ -327,42 +275,43 @@ class TelegramHandlers:
             },
         )
 
-    async def _keep_typing(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, done: asyncio.Event
-    ) -> None:
-        """`sendChatAction(typing)` now and every few seconds (Telegram shows it ~5 s) until `done`."""
-        while not done.is_set():
-            with contextlib.suppress(TelegramError):
-                await context.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(done.wait(), timeout=self.typing_interval)
-
-    def _keyboard(
-        self, answer_id: str, lang: str, record: dict[str, Any], *, rated: bool = False
-    ) -> InlineKeyboardMarkup:
-        answer = record["answer"]
-        has_sources = bool(answer.get("sources")) or bool((answer.get("license_check") or {}).get("sources"))
-        row = []
-        if not rated:
-            row += [
-                InlineKeyboardButton("👍", callback_data=f"fb:up:{answer_id}"),
-                InlineKeyboardButton("👎", callback_data=f"fb:down:{answer_id}"),
-            ]
-        if has_sources:
-            row.append(InlineKeyboardButton(t(lang, "sources_button"), callback_data=f"src:{answer_id}"))
-        offered = suggestion_buttons(answer_id, answer.get("suggestions") or [])
-        return InlineKeyboardMarkup(offered + ([row] if row else []))
-
-    async def _load(self, answer_id: str | None) -> dict[str, Any] | None:
-        if not answer_id:
-            return None
-        raw = await self.store.get(f"{self.prefix}:answer:{answer_id}")
-        if raw is None:
-            return None
+    async def _ask(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: Question, lang: str
+    ) -> tuple[Answer | None, str]:
+        """The assistant's answer (shown "typing" meanwhile), or None and what to tell the user instead."""
+        session = question.session_id
+        started = time.perf_counter()
+        done = asyncio.Event()
+        typing = asyncio.create_task(keep_typing(context.bot, chat_id, done, self.typing_interval))
         try:
-            return json.loads(raw)
-        except ValueError:
-            return None
+            return await asyncio.to_thread(self.assistant.ask, question), ""
+        except LicenseError as exc:
+            message = str(exc)
+            if exc.suggestions:
+                message += "\n" + ", ".join(exc.suggestions[:5])
+            log.info(
+                "licence not understood: %s",
+                exc,
+                extra={"channel": CHANNEL, "session": session, "latency_ms": _ms(started)},
+            )
+            return None, message + "\n\n" + t(lang, "license_usage")
+        except YuanbotError as exc:
+            log.error(
+                "assistant failed: %s",
+                exc,
+                extra={"channel": CHANNEL, "session": session, "latency_ms": _ms(started)},
+            )
+            return None, t(lang, "error")
+        except Exception:
+            log.exception(
+                "assistant crashed",
+                extra={"channel": CHANNEL, "session": session, "latency_ms": _ms(started)},
+            )
+            return None, t(lang, "error")
+        finally:
+            done.set()  # the typing loop finishes its current request (so "typing" precedes the answer)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(typing, timeout=5)
 
     async def _send_sources(
         self,
@@ -429,48 +378,3 @@ class TelegramHandlers:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
-
-
-async def send_text(
-    bot: Any,
-    chat_id: int,
-    text: str,
-    *,
-    html: bool = True,
-    reply_to: int | None = None,
-    reply_markup: InlineKeyboardMarkup | None = None,
-) -> list[Message]:
-    """Send `text` as one or more messages; the keyboard goes under the last, the reply on the first.
-
-    If Telegram rejects our HTML ("can't parse entities") the part is resent as plain text.
-    """
-    parts = split_message(text, TELEGRAM_LIMIT, is_html=html)
-    sent: list[Message] = []
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        kwargs: dict[str, Any] = {
-            "chat_id": chat_id,
-            "reply_markup": reply_markup if last else None,
-            "reply_parameters": ReplyParameters(reply_to, allow_sending_without_reply=True)
-            if reply_to is not None and i == 0
-            else None,
-            "link_preview_options": LinkPreviewOptions(is_disabled=True),
-        }
-        if not html:
-            sent.append(await bot.send_message(text=part, **kwargs))
-            continue
-        try:
-            sent.append(await bot.send_message(text=part, parse_mode=ParseMode.HTML, **kwargs))
-        except BadRequest as exc:
-            description = str(exc).lower()
-            if "parse entities" not in description and "too long" not in description:
-                raise
-            log.warning(
-                "telegram rejected a message (%s); resending as plain text", exc, extra={"channel": CHANNEL}
-            )
-            plain_parts = split_message(html_to_text(part), TELEGRAM_LIMIT, is_html=False)
-            for j, plain in enumerate(plain_parts):
-                kwargs["reply_markup"] = reply_markup if last and j == len(plain_parts) - 1 else None
-                sent.append(await bot.send_message(text=plain, **kwargs))
-                kwargs["reply_parameters"] = None
-    return sent
