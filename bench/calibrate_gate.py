@@ -56,9 +56,7 @@ def measure(assistant, questions: list[str]) -> list[dict]:
         r = assistant.retrieve(q)
         if r.other_places:
             continue
-        signals = {"dense": r.relevance.dense, "coverage": r.relevance.coverage, "faq": r.relevance.faq,
-                   "anchor": float(r.relevance.anchor), "alien": r.relevance.alien}
-        rows.append({"q": q, "signals": signals, "score": r.relevance.score})
+        rows.append({"q": q, "signals": r.relevance.signals(), "score": r.relevance.score})
     return rows
 
 
