@@ -28,8 +28,8 @@ import re
 from dataclasses import dataclass
 
 # calibrated values (bench/calibrate_gate.py; see bench/README.md, "Relevance gate")
-WEIGHTS = {"dense": 0.922, "coverage": 5.455, "faq": 0.33, "anchor": 2.164, "alien": -4.68, "errand": -2.492}
-BIAS = -3.607
+WEIGHTS = {"dense": 0.99, "coverage": 5.459, "faq": 0.215, "anchor": 2.193, "alien": -4.711, "errand": -2.515}
+BIAS = -3.603
 ANSWER_AT = 0.60    # the lowest threshold at which ≤ 2 % of off-topic questions are answered (cross-validated)
 SUGGEST_AT = 0.15   # below: clearly off-topic, a plain refusal (16 of 16 in-scope questions not answered are above, cv)
 

@@ -215,7 +215,8 @@ def _on_boundaries(text: str, phrase: str, bounds: set[int]) -> bool:
 def expanded_question(question: str) -> str:
     """The question followed by the document terms of its everyday phrases, for the embedding: "上市能走快点吗"
     alone is far from the clause that says 绿色通道; with the term it is close."""
-    terms = [t for _, document_terms in everyday_phrases(question) for t in document_terms]
+    terms = [t for phrase, document_terms in everyday_phrases(question) if phrase not in SCOPE_WORDS
+             for t in document_terms]  # the city's name is in the question already: no need to say it twice
     return f"{question} {' '.join(dict.fromkeys(terms))}" if terms else question
 
 
@@ -226,6 +227,6 @@ def query_terms(question: str) -> list[str]:
 
 
 def search_terms(groups: list[tuple[str, frozenset[str]]]) -> list[str]:
-    fillers = vocabulary().fillers
+    fillers = vocabulary().fillers | SCOPE_WORDS  # every passage is the city's: its name finds nothing
     kept = [(token, terms) for token, terms in groups if token not in fillers] or groups
     return list(dict.fromkeys(t for token, terms in kept for t in [token, *sorted(terms)]))

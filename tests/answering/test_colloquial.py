@@ -40,14 +40,48 @@ def near(assistant) -> str:
     pytest.fail("none of the vague questions is near the gate any more")
 
 
-def test_everyday_vocabulary_examples_in_scope_answered_off_topic_not(assistant):
-    """Each vocabulary entry's in-scope example is answered and its off-topic twin is not (a few misses
-    allowed: the calibrated gate errs on ~2 % of off-topic and ~10 % of in-scope questions)."""
-    answered_in = [e["in_scope"] for e in EXAMPLES if assistant.ask(Question(text=e["in_scope"])).status == "answered"]
-    answered_off = [e["off_topic"] for e in EXAMPLES
-                    if assistant.ask(Question(text=e["off_topic"])).status == "answered"]
-    assert len(answered_in) >= len(EXAMPLES) - 4, sorted({e["in_scope"] for e in EXAMPLES} - set(answered_in))
-    assert len(answered_off) <= 2, answered_off
+def examples(side: str) -> list:
+    """One case per vocabulary entry; an example the gate gets wrong is an expected (strict) failure with its
+    reason, counted in bench/README.md ("Relevance gate"), so that fixing it shows up as XPASS."""
+    cases = []
+    for entry in EXAMPLES:
+        question = entry[side]
+        reason = KNOWN_MISSES.get(question)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        cases.append(pytest.param(question, id=f"{entry['everyday']}", marks=marks))
+    return cases
+
+
+# examples the calibrated gate misjudges (it errs on ~1 % of off-topic and ~6 % of in-scope questions, cv)
+KNOWN_MISSES: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("question", examples("in_scope"))
+def test_each_vocabulary_entry_in_scope_example_is_answered(assistant, question):
+    answer = assistant.ask(Question(text=question))
+    assert answer.status == "answered", assistant.retrieve(question).relevance.as_dict()
+
+
+@pytest.mark.parametrize("question", examples("off_topic"))
+def test_each_vocabulary_entry_off_topic_example_is_not_answered(assistant, question):
+    answer = assistant.ask(Question(text=question))
+    assert answer.status != "answered", assistant.retrieve(question).relevance.as_dict()
+
+
+@pytest.mark.parametrize("question", ["怎么申请公租房，要啥条件", "社保断了一个月怎么补缴", "推荐一款开源的思维导图软件",
+                                      "How do I apply for a hukou transfer?"])
+def test_a_residents_own_errand_is_not_answered(assistant, question):
+    """Personal procedures and product recommendations share the plan's words but are not its subject."""
+    relevance = assistant.retrieve(question).relevance
+    assert relevance.errand or relevance.alien > 0.5
+    assert assistant.ask(Question(text=question)).status != "answered"
+
+
+@pytest.mark.parametrize("question", ["开源人才的住房补贴找谁申请", "开源企业上市绿色通道怎么办理"])
+def test_the_same_procedure_about_the_plans_object_is_answered(assistant, question):
+    relevance = assistant.retrieve(question).relevance
+    assert not relevance.errand
+    assert assistant.ask(Question(text=question)).status == "answered"
 
 
 @pytest.mark.parametrize(("question", "clause"), [
