@@ -230,7 +230,7 @@ def check_vocab(rows: list[dict], full: str) -> None:
         for key in ("in_scope", "off_topic"):
             if not str(r[key]).strip():
                 fail(f"{label}:{r['_line']}: empty {key}")
-        if r["everyday"] not in r["in_scope"] or r["everyday"] not in r["off_topic"]:
+        if r["everyday"].lower() not in r["in_scope"].lower() or r["everyday"].lower() not in r["off_topic"].lower():
             fail(f"{label}:{r['_line']}: both questions must use the everyday word {r['everyday']!r}")
     for word in REQUIRED_EVERYDAY:
         if word not in seen:

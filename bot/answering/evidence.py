@@ -17,13 +17,14 @@ from bot.answering.clauses import ClauseIndex
 from bot.answering.extractive import QueryGroups, weighted_overlap
 from bot.answering.faq_bank import FaqBank
 from bot.answering.faq_match import FaqMatcher
-from bot.answering.gate import Relevance, names_the_domain
+from bot.answering.gate import Relevance, names_the_domain, runs_an_errand
 from bot.answering.named_clauses import NamedClauses
 from bot.ports import Corpus, Embedder, Searcher
 from bot.retrieval.glossary import (
     SCOPE_WORDS,
     expanded_question,
     other_places,
+    other_subjects,
     query_groups,
     search_terms,
     vocabulary,
@@ -120,7 +121,8 @@ class EvidenceFinder:
         top_tokens = [passage_tokens(h.passage) for h in covering]
         coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
         relevance = Relevance(dense, coverage, faq=self.faq_bank.best_similarity(vector),
-                              anchor=names_the_domain(text), alien=self.domain.alien_share(judged_groups(groups)))
+                              anchor=names_the_domain(text), errand=runs_an_errand(text),
+                              alien=self.domain.alien_share(judged_groups(groups), other_subjects(text)))
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
         return Retrieval(hits, groups, vector, relevance, places, text, faq, faq_clauses, named)
@@ -157,8 +159,9 @@ class DomainWords:
         self.corpus = corpus
         self._built: tuple[str, frozenset[str]] | None = None
 
-    def alien_share(self, groups: QueryGroups) -> float:
-        """The IDF-weighted share of words that neither the domain texts nor their equivalents contain.
+    def alien_share(self, groups: QueryGroups, subjects: set[str] | frozenset[str] = frozenset()) -> float:
+        """The IDF-weighted share of words that neither the domain texts nor their equivalents contain, or that
+        belong to a public service the documents never address (`subjects`: 公租房, though 租房 maps to 住房).
 
         English words count as alien only when no document uses them at all: the policy is in Chinese and the
         glossary maps only the domain's words, so "recruit" or "abroad" say nothing about the subject. Chinese
@@ -169,7 +172,8 @@ class DomainWords:
         total = sum(self.corpus.idf(token) for token, _ in groups)
         if total <= 0:
             return 0.0
-        return sum(self.corpus.idf(token) for token, terms in groups if self._alien(token, terms, words)) / total
+        return sum(self.corpus.idf(token) for token, terms in groups
+                   if self._alien(token, terms, words) or any(token in s or s in token for s in subjects)) / total
 
     def _alien(self, token: str, terms: frozenset[str], words: frozenset[str]) -> bool:
         if terms & words:

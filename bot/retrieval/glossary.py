@@ -40,7 +40,7 @@ GLOSSARY: dict[str, list[str]] = {
     "education": ["教育"], "university": ["高校"], "universities": ["高校"], "college": ["学院", "高校"],
     "student": ["学生"], "students": ["学生"], "teacher": ["教师"], "training": ["培训", "培养"],
     "culture": ["文化"], "cultural": ["文化"], "festival": ["文化节"], "publicity": ["宣传"], "media": ["媒体"],
-    "project": ["项目"], "projects": ["项目"], "star": ["明星"], "contribute": ["贡献"], "contribution": ["贡献"],
+    "project": ["项目"], "projects": ["项目"], "contribute": ["贡献"], "contribution": ["贡献"],
     "contributions": ["贡献"], "developer": ["开发者"], "developers": ["开发者"], "open-source": ["开源"],
     "open": ["开源"], "source": ["开源"], "software": ["软件"], "ecosystem": ["生态"], "goal": ["目标"],
     "goals": ["目标"], "target": ["目标"], "targets": ["目标"], "plan": ["计划"], "policy": ["政策"],
@@ -84,6 +84,7 @@ class Vocabulary(BaseModel):
     phrases: dict[str, tuple[str, ...]]
     english: dict[str, tuple[str, ...]] = {}
     fillers: frozenset[str] = frozenset()
+    other_subjects: frozenset[str] = frozenset()
 
     def latin_pattern(self) -> re.Pattern[str] | None:
         latin = sorted((p for p in self.phrases if p.isascii()), key=len, reverse=True)
@@ -98,7 +99,8 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     lowered = {section: {str(k).lower(): v for k, v in (data.get(section) or {}).items()}
                for section in ("phrases", "english")}
-    lowered["fillers"] = frozenset(str(w).lower() for w in data.get("fillers") or [])
+    for section in ("fillers", "other_subjects"):
+        lowered[section] = frozenset(str(w).lower() for w in data.get(section) or [])
     return Vocabulary.model_validate(lowered)
 
 
@@ -122,6 +124,12 @@ def everyday_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
     if pattern is not None:
         found += [m.group(1) for m in pattern.finditer(lowered)]
     return [(p, phrases[p]) for p in dict.fromkeys(found)]
+
+
+def other_subjects(question: str) -> set[str]:
+    """The everyday public services a question names that the documents never address (公租房, 社保, 户口)."""
+    squeezed = re.sub(r"\s+", "", question.lower())
+    return {subject for subject in vocabulary().other_subjects if subject in squeezed}
 
 
 def english_terms(word: str) -> list[str]:
@@ -207,7 +215,8 @@ def _on_boundaries(text: str, phrase: str, bounds: set[int]) -> bool:
 def expanded_question(question: str) -> str:
     """The question followed by the document terms of its everyday phrases, for the embedding: "上市能走快点吗"
     alone is far from the clause that says 绿色通道; with the term it is close."""
-    terms = [t for _, document_terms in everyday_phrases(question) for t in document_terms]
+    terms = [t for phrase, document_terms in everyday_phrases(question) if phrase not in SCOPE_WORDS
+             for t in document_terms]  # the city's name is in the question already: no need to say it twice
     return f"{question} {' '.join(dict.fromkeys(terms))}" if terms else question
 
 
@@ -218,6 +227,6 @@ def query_terms(question: str) -> list[str]:
 
 
 def search_terms(groups: list[tuple[str, frozenset[str]]]) -> list[str]:
-    fillers = vocabulary().fillers
+    fillers = vocabulary().fillers | SCOPE_WORDS  # every passage is the city's: its name finds nothing
     kept = [(token, terms) for token, terms in groups if token not in fillers] or groups
     return list(dict.fromkeys(t for token, terms in kept for t in [token, *sorted(terms)]))
