@@ -52,7 +52,7 @@ class Components:
     def sync(self):
         from ingest.sync import KnowledgeSync
 
-        return KnowledgeSync(self.index, self.knowledge_dir)
+        return KnowledgeSync(self.index, self.knowledge_dir, max_document_bytes=self.settings.max_document_bytes)
 
     @cached_property
     def knowledge(self):
