@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     collection: str = Field(default="yuanbot", description="Chroma collection name prefix.")
     embed_batch_size: int = 64
     embed_threads: int = Field(default=1, description="BLAS threads per embedding call (ingest may use more).")
+    max_document_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024,
+        description="Largest document file the sync reads (CLI and console); larger ones fail as 'file too large'.")
 
     # --- retrieval and answering ------------------------------------------------------------
     candidates: int = Field(default=50, description="Per-channel recall before fusion.")

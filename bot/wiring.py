@@ -73,7 +73,7 @@ class Components:
     def sync(self) -> KnowledgeSync:
         from ingest.sync import KnowledgeSync
 
-        return KnowledgeSync(self.index, self.knowledge_dir)
+        return KnowledgeSync(self.index, self.knowledge_dir, max_document_bytes=self.settings.max_document_bytes)
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:  # the Corpus, plus reload() for ingest jobs

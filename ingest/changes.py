@@ -20,7 +20,15 @@ from ingest import faq as faq_files
 from ingest import metadata
 from ingest.catalog import DocumentCatalog
 from ingest.chunking import chunk_document
-from ingest.loaders import FRONT_MATTER, SKIPPED_NAMES, SUFFIXES, TEXT_SUFFIXES, load_document
+from ingest.loaders import (
+    FRONT_MATTER,
+    MAX_DOCUMENT_BYTES,
+    SKIPPED_NAMES,
+    SUFFIXES,
+    TEXT_SUFFIXES,
+    load_document,
+    too_large,
+)
 from ingest.sync import KINDS, Failure
 
 log = logging.getLogger("yuanbot.ingest.changes")
@@ -62,8 +70,11 @@ def safe_name(name: str) -> str:
     return clean
 
 
-def check_document(path_for_messages: str, name: str, data: bytes, kind: str) -> None:
+def check_document(path_for_messages: str, name: str, data: bytes, kind: str,
+                   max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
     """Load and chunk the file as the sync will; DocumentError with the sync's reason when it cannot."""
+    if len(data) > max_bytes:
+        raise DocumentError(path_for_messages, too_large(len(data), max_bytes))
     with tempfile.TemporaryDirectory(prefix="yuanbot-upload-") as tmp:
         staged = Path(tmp) / name
         staged.write_bytes(data)
@@ -146,7 +157,7 @@ class KnowledgeEditor:
                                                        "use Replace on its row"))
                 continue
             try:
-                check_document(doc_id, name, upload.data, self._kind(doc_id))
+                check_document(doc_id, name, upload.data, self._kind(doc_id), self.catalog.sync.max_document_bytes)
             except DocumentError as exc:
                 change.failures.append(Failure(doc_id, exc.reason))
                 continue
@@ -165,7 +176,7 @@ class KnowledgeEditor:
             raise EditRejected(f"{new_path.name} 已存在 / {new_path.name} already exists")
         data = self._keep_front_matter(path, new_path, upload.data)
         try:
-            check_document(doc_id, new_path.name, data, self._kind(doc_id))
+            check_document(doc_id, new_path.name, data, self._kind(doc_id), self.catalog.sync.max_document_bytes)
         except DocumentError as exc:
             return Change(failures=[Failure(doc_id, exc.reason)])
         _write_new(new_path, data)

@@ -25,6 +25,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".html", ".htm", ".yaml", ".yml"}
 FOLDER_META = "_meta.yaml"
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # YUANBOT_MAX_DOCUMENT_BYTES: the sync refuses larger files unread
 IGNORE_MARKER = ".yuanbot-ignore"
 SKIPPED_NAMES = {"README.md", "SOURCES.md", "ATTRIBUTION.md", FOLDER_META}
 
@@ -40,6 +41,17 @@ class LoadedDocument:
     text: str
     metadata: dict[str, Any]
     faq: list[dict[str, Any]] = field(default_factory=list)
+
+
+def size_text(size: int) -> str:
+    """`200.0 MB`, or `12.0 KB` below a tenth of a megabyte."""
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 // 10 else f"{size / 1024:.1f} KB"
+
+
+def too_large(size: int | None, limit: int) -> str:
+    """Why a file over the document size limit is refused: the same words from `yuanbot ingest`, in a
+    console job's result and in the console's 413 (size None: refused before its end was read)."""
+    return f"file too large ({size_text(size) + ' ' if size is not None else ''}> {size_text(limit)})"
 
 
 def is_candidate(path: Path) -> bool:

@@ -22,7 +22,14 @@ from bot.errors import DocumentError
 from bot.retrieval.chroma_index import ChromaIndex
 from bot.retrieval.tokenize import passage_tokens, tokenizer_version
 from ingest.chunking import CHUNKER_VERSION, chunk_document
-from ingest.loaders import IGNORE_MARKER, folder_metadata, is_candidate, load_document
+from ingest.loaders import (
+    IGNORE_MARKER,
+    MAX_DOCUMENT_BYTES,
+    folder_metadata,
+    is_candidate,
+    load_document,
+    too_large,
+)
 
 log = logging.getLogger("yuanbot.ingest")
 
@@ -87,9 +94,11 @@ ProgressCallback = Callable[[str, int], None]  # (event, amount): "total" chunks
 
 
 class KnowledgeSync:
-    def __init__(self, index: ChromaIndex, knowledge_root: Path) -> None:
+    def __init__(self, index: ChromaIndex, knowledge_root: Path, *,
+                 max_document_bytes: int = MAX_DOCUMENT_BYTES) -> None:
         self.index = index
         self.root = knowledge_root.resolve()
+        self.max_document_bytes = max_document_bytes  # larger files fail with "file too large", unread
 
     # --- discovery -------------------------------------------------------------------------
     def doc_id(self, path: Path) -> str:
@@ -143,6 +152,10 @@ class KnowledgeSync:
             doc_id = self.doc_id(path)
             seen.add(doc_id)
             try:
+                size = path.stat().st_size
+                if size > self.max_document_bytes:
+                    failures.append(Failure(str(path), too_large(size, self.max_document_bytes)))
+                    continue
                 content_hash = self.fingerprint(path)
             except OSError as exc:
                 failures.append(Failure(str(path), f"cannot read the file ({exc.strerror or exc})"))

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
@@ -22,7 +22,7 @@ from bot.api.upload import read_uploads
 from bot.errors import EditRejected
 from ingest.changes import Upload
 from ingest.jobs import JobState
-from ingest.loaders import SUFFIXES
+from ingest.loaders import SUFFIXES, size_text, too_large
 from ingest.metadata import DocumentFields, read_fields, where_stored
 
 POLL_SECONDS = 0.25
@@ -38,6 +38,19 @@ class DocumentRef(BaseModel):
 class MetadataRequest(DocumentRef):
     shown_title: str = Field(default="", max_length=300)
     fields: DocumentFields
+
+
+async def _read_files(request: Request, max_bytes: int, max_files: int):
+    """The form's files; past the console's cap, 413 with the reason `yuanbot ingest` gives for such a file."""
+    try:
+        return await read_uploads(request, max_bytes, max_files)
+    except HTTPException as exc:
+        if exc.status_code != 413:
+            raise
+        declared = request.headers.get("content-length", "")
+        size = int(declared) if declared.isdigit() and int(declared) > max_bytes else None  # None: streamed
+        raise problem(413, "too_large", f"文件超过 {size_text(max_bytes)} 上限，未保存 / {too_large(size, max_bytes)}",
+                      limit_bytes=max_bytes) from None
 
 
 def _sse(event: str, data: str) -> bytes:
@@ -70,7 +83,7 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
     @router.post("/documents", max_body_size=body_cap)
     async def upload(request: Request) -> JSONResponse:
         staff = await ctx.caller(request)
-        form = await read_uploads(request, max_bytes, settings.admin.max_upload_files)
+        form = await _read_files(request, max_bytes, settings.admin.max_upload_files)
         folder = form.fields.get("folder", "").strip().strip("/")
         uploads = [Upload(name=f.filename or "upload", data=f.data) for f in form.files]
         names = ", ".join(u.name for u in uploads)
@@ -83,7 +96,7 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
     @router.post("/documents/replace", max_body_size=body_cap)
     async def replace(request: Request) -> JSONResponse:
         staff = await ctx.caller(request)
-        form = await read_uploads(request, max_bytes, 1)
+        form = await _read_files(request, max_bytes, 1)
         doc_id, version = form.fields.get("doc_id", ""), form.fields.get("version", "")
         upload = Upload(name=form.files[0].filename or "upload", data=form.files[0].data)
         return await ctx.start_job(

@@ -65,10 +65,6 @@ def build_telegram_webhook(
             return JSONResponse({"message": "body is not JSON"}, status_code=400)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return JSONResponse({"message": "not a Telegram update"}, status_code=400)
-        # Telegram redelivers an update it thinks failed; several workers may share the store
-        if not await updates_seen.set_if_absent(f"telegram:{bot_id}:update:{data['update_id']}", "1",
-                                                ttl=24 * 3600):
-            return Response(status_code=200)
         try:
             update = Update.de_json(data, application.bot)
         except Exception:
@@ -79,6 +75,11 @@ def build_telegram_webhook(
                 extra={"channel": "telegram"},
             )
             return JSONResponse({"message": "not a Telegram update"}, status_code=400)
+        # Telegram redelivers an update it thinks failed; several workers may share the store. Marked seen
+        # only once parsed: a delivery refused with 400 stays retryable under the same update id
+        if not await updates_seen.set_if_absent(f"telegram:{bot_id}:update:{data['update_id']}", "1",
+                                                ttl=24 * 3600):
+            return Response(status_code=200)
         await application.update_queue.put(update)
         return Response(status_code=200)
 

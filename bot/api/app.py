@@ -101,6 +101,7 @@ def create_app(services: Services, routers: list[APIRouter] | None = None, *, pr
         description="Grounded answers on Nanjing's open-source policy, open-source licences and standards.",
         lifespan=lifespan,
         docs_url=None, redoc_url=None,  # served from local assets by install_docs
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
     app.state.services = services
     app.state.sessions = WebSessions(services.store, ttl=settings.session_ttl)

@@ -26,3 +26,4 @@ async def test_docs_can_be_turned_off(tmp_path):
     async with asgi_client(app) as c:
         assert (await c.get("/docs")).status_code == 404
         assert (await c.get("/docs-assets/swagger-ui-bundle.js")).status_code == 404
+        assert (await c.get("/openapi.json")).status_code == 404

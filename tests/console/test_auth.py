@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from http.cookies import SimpleCookie
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
-from adapters.console.auth import SESSION_COOKIE, ConsoleAuth
+from adapters.console.auth import SESSION_COOKIE, SIGNIN_COOKIE, ConsoleAuth
 from bot.stores import InProcessStore
 from bot.stores.aio import AsyncStore
+from bot.wiring import build_app
 from tests.helpers import make_settings
 
 from .support import TOKEN, csrf_of, sign_in
@@ -164,3 +168,70 @@ def test_sign_ins_and_sign_outs_are_in_the_audit_log(client, console) -> None:
     assert events[0]["time"].endswith("+00:00")
     client.post("/admin/signout", data={"csrf": csrf})
     assert console[1].staff.audit_log.recent(1)[0].action == "sign_out"
+
+
+def test_cookies_are_secure_when_a_trusted_proxy_says_https(console) -> None:
+    """Behind a TLS-terminating proxy the app is reached over plain HTTP: X-Forwarded-Proto from a proxy in
+    YUANBOT_TRUSTED_PROXIES makes the cookies Secure; the same header from anyone else changes nothing."""
+    settings, components, _ = console
+    proxy = "198.51.100.10"
+    app = build_app(settings.model_copy(update={"trusted_proxies": [proxy]}), warm_up=False, components=components)
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.33"}
+    for peer, secure in ((proxy, True), ("203.0.113.50", False)):
+        with TestClient(app, base_url="http://testserver", client=(peer, 5000)) as client:
+            form = client.get("/admin/signin", headers=forwarded)
+            nonce = _cookie(form, SIGNIN_COOKIE)
+            assert bool(nonce["secure"]) is secure, peer
+            response = client.post("/admin/signin", data={"csrf": csrf_of(form.text), "token": TOKEN},
+                                   headers={**forwarded, "Cookie": f"{SIGNIN_COOKIE}={nonce['value']}"},
+                                   follow_redirects=False)
+            assert response.status_code == 303, response.text
+            assert bool(_cookie(response, SESSION_COOKIE)["secure"]) is secure, peer
+
+
+def test_no_console_without_an_admin_token(console) -> None:
+    """The console stays off unless a token is configured: /admin/signin does not exist."""
+    settings, components, _ = console
+    off = settings.model_copy(update={"admin": settings.admin.model_copy(update={"enabled": False, "token": None})})
+    app = build_app(off, warm_up=False, components=components)
+    with TestClient(app, base_url="http://testserver") as client:
+        for path in ("/admin/signin", "/admin/documents", "/admin/api/documents"):
+            assert client.get(path).status_code == 404, path
+        assert client.post("/admin/signin", data={"token": TOKEN}).status_code == 404
+        assert client.get("/healthz").status_code in (200, 503)  # the app itself is up
+
+
+def test_serve_refuses_a_weak_token_at_start_up(tmp_path, monkeypatch) -> None:
+    """`yuanbot serve` with a guessable token exits with a message that names the variable; no server starts."""
+    import uvicorn
+
+    from bot.cli import app as cli
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(a))
+    monkeypatch.setattr("bot.wiring.build_app", lambda *a, **k: started.append(a))
+    monkeypatch.chdir(tmp_path)  # no .env from the checkout
+    for name, value in {"YUANBOT_ADMIN_ENABLED": "true", "YUANBOT_ADMIN_TOKEN": "Password12345678",
+                        "YUANBOT_DATA_DIR": str(tmp_path / "data"), "YUANBOT_LOG_LEVEL": "WARNING"}.items():
+        monkeypatch.setenv(name, value)
+    with restored_logging():
+        result = CliRunner().invoke(cli, ["serve", "--port", "1"])
+    assert result.exit_code != 0 and started == []
+    message = " ".join(result.output.split())
+    assert "YUANBOT_ADMIN_TOKEN is too weak" in message, message
+    assert "secrets.token_urlsafe" in message, message  # and says how to make a good one
+
+
+@contextlib.contextmanager
+def restored_logging():
+    """`yuanbot serve` configures the root and uvicorn loggers; put them back for the other tests."""
+    names = ("", "uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = {n: (logging.getLogger(n).handlers[:], logging.getLogger(n).level, logging.getLogger(n).propagate)
+             for n in names}
+    try:
+        yield
+    finally:
+        for name, (handlers, level, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            logger.handlers[:], logger.propagate = handlers, propagate
+            logger.setLevel(level)

@@ -9,10 +9,11 @@ add a FAQ entry and get it answered; open the report and see the charts. Every p
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
@@ -144,6 +145,8 @@ def test_upload_a_docx_watch_it_then_ask_the_widget(context, server, tmp_path) -
     url = server[0]
     wait_idle(url)
     page = signed_in(context, url)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
     file = tmp_path / "community-guide.docx"
     file.write_bytes(GUIDE)
     page.locator("#files").set_input_files(str(file))
@@ -161,6 +164,10 @@ def test_upload_a_docx_watch_it_then_ask_the_widget(context, server, tmp_path) -
     row = page.locator("#rows tr", has_text=GUIDE_TITLE)
     expect(row).to_have_count(1)
     expect(row.locator(".badge")).to_have_text("现行有效 · in force")
+    # the progress came from the event stream: it was opened, and the job was never polled instead
+    streams = [p for p in requested if re.fullmatch(r"/admin/api/jobs/[0-9a-f]+/events", p)]
+    polls = [p for p in requested if re.fullmatch(r"/admin/api/jobs/[0-9a-f]+", p)]
+    assert len(streams) == 1 and polls == [], requested
     # answerable from the widget as soon as the job has ended
     answer = ask_widget(context, url, "开源社区开放日是哪一天？")
     expect(answer.locator(".yb-text")).to_contain_text("每月第一个星期六")

@@ -152,16 +152,47 @@ def test_a_200_mb_upload_is_refused_early_with_413(console) -> None:
         with contextlib.suppress(OSError):
             response = sock.recv(65536)
     assert response.startswith(b"HTTP/1.1 413"), response[:300]
-    assert "文件超过 50 MB 上限 / The file is larger than the 50 MB limit".encode() in response
+    assert "文件超过 50.0 MB 上限，未保存 / file too large (> 50.0 MB)".encode() in response
     assert sent < 80 * 1024 * 1024
     assert not (console[0].knowledge_dir / "policy" / "huge.pdf").exists()
 
 
-def test_declared_too_large_is_refused_at_once(staff) -> None:
+def test_declared_too_large_is_refused_at_once_with_the_cli_reason(staff, console, tmp_path) -> None:
+    """A 200 MB upload (browsers declare its length) is refused before it is read, with the reason
+    `yuanbot ingest` gives for a 200 MB file in the folder."""
+    from ingest.sync import KnowledgeSync
+
+    root = tmp_path / "kb"
+    (root / "policy").mkdir(parents=True)
+    with (root / "policy" / "huge.pdf").open("wb") as huge:
+        huge.truncate(200 * 1024 * 1024)  # sparse: 200 MB that take no disk space
+    cli = KnowledgeSync(console[1].index, root, max_document_bytes=console[0].max_document_bytes)
+    [failure] = cli.sync([root], dry_run=True).failed
     response = staff.post("/admin/api/documents", content=b"x" * 10,
                           headers={"Content-Type": "multipart/form-data; boundary=B",
                                    "Content-Length": str(200 * 1024 * 1024)})
-    assert response.status_code == 413 and "50 MB" in response.json()["message"]
+    assert response.status_code == 413
+    assert failure.reason == "file too large (200.0 MB > 50.0 MB)"
+    assert response.json()["message"] == f"文件超过 50.0 MB 上限，未保存 / {failure.reason}"
+
+
+def test_a_file_over_the_document_limit_fails_like_in_the_cli(staff, console, tmp_path, monkeypatch) -> None:
+    """Under the console's upload cap but over YUANBOT_MAX_DOCUMENT_BYTES: the job says why, nothing is saved."""
+    from ingest.sync import KnowledgeSync
+
+    settings, components, _ = console
+    limit = 8 * 1024
+    monkeypatch.setattr(components, "settings", settings.model_copy(update={"max_document_bytes": limit}))
+    monkeypatch.setattr(components.staff.catalog.sync, "max_document_bytes", limit)
+    data = ("# 大文件\n\n" + "开源测试内容。" * 1000).encode()
+    root = tmp_path / "kb"
+    (root / "policy").mkdir(parents=True)
+    (root / "policy" / "big-note.md").write_bytes(data)
+    [cli] = KnowledgeSync(components.index, root, max_document_bytes=limit).sync([root], dry_run=True).failed
+    job = upload(staff, [("big-note.md", data)])
+    assert job["result"]["failed"] == [{"path": "policy/big-note.md", "reason": cli.reason}]
+    assert cli.reason == "file too large (20.5 KB > 8.0 KB)"
+    assert not (settings.knowledge_dir / "policy" / "big-note.md").exists()
 
 
 def test_a_second_ingest_is_told_to_wait(staff, console) -> None:

@@ -8,9 +8,11 @@ Skipped where no nginx binary is installed (.ci/run installs nginx-light).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -55,38 +57,56 @@ def test_the_config_is_valid(tmp_path):
     assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
 
 
-def test_behind_nginx(tmp_path):
-    settings = make_settings(data_dir=tmp_path, trusted_proxies=["127.0.0.1"], rate_limit_per_minute=3)
-    app = create_app(Services(settings=settings, assistant=FakeAssistant(), question_log=FakeQuestionLog()))
+@contextlib.contextmanager
+def behind_nginx(tmp: Path, app) -> Iterator[tuple[str, str]]:
+    """The app served on loopback with nginx in front: (public URL, staff URL)."""
     public, staff = free_port(), free_port()
     with serve(app) as url:
-        main = local_conf(tmp_path, url.removeprefix("http://"), public, staff)
+        main = local_conf(tmp, url.removeprefix("http://"), public, staff)
         proc = subprocess.Popen([NGINX, "-c", str(main), "-g", "daemon off;"], stderr=subprocess.PIPE)
         try:
             wait_until(lambda: _answers(f"http://127.0.0.1:{public}/healthz"), 10, what="nginx")
-            front, back = f"http://127.0.0.1:{public}", f"http://127.0.0.1:{staff}"
-            with httpx.Client() as client:
-                for path in ("/metrics", "/admin", "/admin/report", "//admin/report", "/%61dmin/report",
-                             "/metrics?x=1"):
-                    hidden = client.get(front + path)
-                    assert hidden.status_code == 404 and "nginx" in hidden.text, path  # nginx's own page
-                assert client.get(back + "/metrics").status_code == 200  # the staff port reaches the app
-                assert client.get(front + "/docs").status_code == 200  # docs_enabled: passed through
-                big = client.post(front + "/api/ask", content=b"x" * 100_000)
-                assert big.status_code == 413
-            # X-Forwarded-For from a client is replaced with the address nginx sees: one budget per client
-            budgets = {}
-            for peer in ("127.0.0.2", "127.0.0.3"):
-                transport = httpx.HTTPTransport(local_address=peer)
-                with httpx.Client(transport=transport) as client:
-                    budgets[peer] = [client.post(f"{front}/api/ask", json=ASK,
-                                                 headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
-                                     for n in range(4)]
-            assert budgets == {"127.0.0.2": [200, 200, 200, 429], "127.0.0.3": [200, 200, 200, 429]}
+            yield f"http://127.0.0.1:{public}", f"http://127.0.0.1:{staff}"
         finally:
             stop_process(proc)
+
+
+def test_behind_nginx(tmp_path):
+    settings = make_settings(data_dir=tmp_path, trusted_proxies=["127.0.0.1"], rate_limit_per_minute=3)
+    app = create_app(Services(settings=settings, assistant=FakeAssistant(), question_log=FakeQuestionLog()))
+    with behind_nginx(tmp_path, app) as (front, back):
+        with httpx.Client() as client:
+            for path in ("/metrics", "/admin", "/admin/report", "//admin/report", "/%61dmin/report",
+                         "/metrics?x=1"):
+                hidden = client.get(front + path)
+                assert hidden.status_code == 404 and "nginx" in hidden.text, path  # nginx's own page
+            assert client.get(back + "/metrics").status_code == 200  # the staff port reaches the app
+            assert client.get(front + "/docs").status_code == 200  # docs_enabled: passed through
+            assert client.get(front + "/openapi.json").json()["info"]["title"]
+            big = client.post(front + "/api/ask", content=b"x" * 100_000)
+            assert big.status_code == 413
+        # X-Forwarded-For from a client is replaced with the address nginx sees: one budget per client
+        budgets = {}
+        for peer in ("127.0.0.2", "127.0.0.3"):
+            transport = httpx.HTTPTransport(local_address=peer)
+            with httpx.Client(transport=transport) as client:
+                budgets[peer] = [client.post(f"{front}/api/ask", json=ASK,
+                                             headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+                                 for n in range(4)]
+        assert budgets == {"127.0.0.2": [200, 200, 200, 429], "127.0.0.3": [200, 200, 200, 429]}
     access = (tmp_path / "access.log").read_text()
     assert "/metrics?x=1" not in access and "/metrics " in access  # logged without query strings
+
+
+def test_docs_off_behind_nginx(tmp_path):
+    """With YUANBOT_DOCS_ENABLED=false neither the page nor the schema is reachable, on either port."""
+    settings = make_settings(data_dir=tmp_path, trusted_proxies=["127.0.0.1"], docs_enabled=False)
+    app = create_app(Services(settings=settings, assistant=FakeAssistant(), question_log=FakeQuestionLog()))
+    with behind_nginx(tmp_path, app) as (front, back), httpx.Client() as client:
+        for base in (front, back):
+            for path in ("/docs", "/openapi.json", "/docs-assets/swagger-ui-bundle.js"):
+                assert client.get(base + path).status_code == 404, base + path
+            assert client.get(base + "/healthz").status_code == 200
 
 
 def _answers(url: str) -> bool:

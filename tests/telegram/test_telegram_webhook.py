@@ -128,6 +128,23 @@ async def test_webhook_hostile_bodies_are_4xx_not_500(webhook_app, assistant: Fa
     assert assistant.questions == []
 
 
+async def test_a_refused_update_can_be_redelivered(
+    webhook_app, fake_api: FakeBotApi, assistant: FakeAssistant
+) -> None:
+    """An update refused with 400 is not marked seen: its redelivery (same update id) is parsed again."""
+    client, _ = webhook_app
+    broken = {"update_id": 77, "message": {"chat": 1}}
+    assert (await _post(client, broken)).status_code == 400
+    assert (await _post(client, broken)).status_code == 400  # parsed again, not swallowed as a duplicate
+    fixed = {"update_id": 77, "message": fake_api.make_message(PRIVATE, "开源人才有什么政策？")}
+    assert (await _post(client, fixed)).status_code == 200
+    [msg] = await fake_api.wait_sent(PRIVATE)
+    assert "Answer to: 开源人才有什么政策？" in msg.visible
+    assert (await _post(client, fixed)).status_code == 200  # a good one is still answered once
+    await asyncio.sleep(0.2)
+    assert len(assistant.questions) == 1
+
+
 async def test_lifespan_stops_the_application(fake_api: FakeBotApi, assistant: FakeAssistant) -> None:
     _, hook = build_telegram_webhook(
         make_settings(fake_api), assistant, InProcessStore(), FakeQuestionLog(), **FAST

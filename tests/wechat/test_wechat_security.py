@@ -4,6 +4,7 @@ plaintext in safe mode, secrets in the access log, and a retry after a lost pass
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -15,7 +16,7 @@ import uvicorn
 from adapters.wechat.messages import NO_MORE_TEXT
 from adapters.wechat.render import MORE_HINT
 from bot.api.server import SERVER_OPTIONS
-from bot.logging_setup import redact_access_log
+from bot.logging_setup import RedactQuery, configure_logging
 from bot.stores import InProcessStore
 from tests.fakes import FakeAssistant
 from tests.helpers import free_port, wait_until
@@ -108,10 +109,36 @@ async def test_a_key_alone_means_safe_mode():
         assert (await s.simulator(mode="safe").send_text("u", "问题")).shown == ANSWER
 
 
+@contextlib.contextmanager
+def production_logging(capture: logging.Handler):
+    """Logging as `yuanbot serve` configures it (configure_logging), with `capture` on the root logger;
+    the loggers it changes are put back afterwards. Any RedactQuery left by an earlier test is taken off
+    first, so only configure_logging can have installed the one that redacts here."""
+    names = ("uvicorn", "uvicorn.error", "uvicorn.access", "jieba", "chromadb", "httpx",
+             "sentence_transformers", "urllib3", "bm25s")
+    root = logging.getLogger()
+    saved_root = (root.handlers[:], root.level)
+    saved = {n: (logging.getLogger(n).handlers[:], logging.getLogger(n).propagate,
+                 logging.getLogger(n).filters[:], logging.getLogger(n).level) for n in names}
+    access = logging.getLogger("uvicorn.access")
+    for old in [f for f in access.filters if isinstance(f, RedactQuery)]:
+        access.removeFilter(old)
+    try:
+        configure_logging("INFO")
+        root.addHandler(capture)
+        yield
+    finally:
+        root.handlers[:], level = saved_root
+        root.setLevel(level)
+        for name, (handlers, propagate, filters, level) in saved.items():
+            logger = logging.getLogger(name)
+            logger.handlers[:], logger.propagate, logger.filters[:] = handlers, propagate, filters
+            logger.setLevel(level)
+
+
 async def test_signatures_and_nonces_stay_out_of_the_access_log(caplog):
-    """A live uvicorn with its access log on, as `yuanbot serve` runs it."""
-    with running() as s:
-        redact_access_log()
+    """A live uvicorn with its access log on, logging configured as `yuanbot serve` does."""
+    with running() as s, production_logging(caplog.handler):
         config = uvicorn.Config(s.app, **(SERVER_OPTIONS | {"log_level": "info", "access_log": True,
                                                               "host": "127.0.0.1", "port": free_port()}))
         server = uvicorn.Server(config)
