@@ -156,7 +156,7 @@ def _from_tree(doc: Any, encoding: str) -> SbomDocument:
         bom_format = str(doc.get("bomFormat", "")).strip().lower()
         if bom_format == "cyclonedx" or (not bom_format and "specVersion" in doc and "components" in doc):
             if encoding != "JSON":
-                raise not_sbom("CycloneDX 只支持 JSON 和 XML", "CycloneDX is only read as JSON or XML")
+                raise not_sbom("CycloneDX SBOM 只支持 JSON 和 XML 格式", "CycloneDX SBOMs are only read as JSON or XML")
             return read_cyclonedx_json(doc)
         if "spdxVersion" in doc:
             return read_spdx_dict(doc, encoding)

@@ -107,9 +107,12 @@ def clip(value: object, limit: int = MAX_FIELD_CHARS) -> str | None:
 
 
 def not_sbom(what: str, what_en: str) -> SbomError:
+    """`what` names the problem; "not an SBOM" is added only when it does not say so already."""
+    zh = what if "SBOM" in what else f"{what}，不是 SBOM"
+    en = what_en if "SBOM" in what_en else f"{what_en}, so it is not an SBOM"
     return SbomError(
         "not_sbom",
-        f"{what}，不是 SBOM（支持 CycloneDX JSON/XML、SPDX JSON/YAML/tag-value/RDF、或含名称/版本/许可证列的 CSV/TSV）",
-        f"{what_en}, not an SBOM (accepted: CycloneDX JSON/XML, SPDX JSON/YAML/tag-value/RDF, or a CSV/TSV "
+        f"{zh}（支持 CycloneDX JSON/XML、SPDX JSON/YAML/tag-value/RDF、或含名称/版本/许可证列的 CSV/TSV）",
+        f"{en} (accepted: CycloneDX JSON/XML, SPDX JSON/YAML/tag-value/RDF, or a CSV/TSV "
         f"list with name, version and licence columns)",
     )

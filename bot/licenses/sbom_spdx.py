@@ -71,12 +71,16 @@ def read_spdx_dict(doc: dict[str, Any], encoding: str) -> SbomDocument:
     from spdx_tools.spdx.parser.error import SPDXParsingError
     from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
 
-    raw_packages = doc.get("packages") if isinstance(doc.get("packages"), list) else []
-    raw_by_id = {str(p.get("SPDXID")): p for p in raw_packages if isinstance(p, dict)}
+    raw_packages = _check_packages(doc.get("packages"))
+    raw_by_id = {str(p.get("SPDXID")): p for p in raw_packages}
+    misshapen = _misshapen_fields(doc)
     try:
+        if misshapen:  # spdx-tools would fail with AttributeError/TypeError on these: do not ask it
+            raise SPDXParsingError(misshapen)
         parsed = JsonLikeDictParser().parse(doc)
-    except SPDXParsingError as exc:
-        _lenient_note(notes, exc.get_messages())
+    except Exception as exc:  # noqa: BLE001 - spdx-tools raises AttributeError/TypeError too on odd shapes
+        messages = exc.get_messages() if isinstance(exc, SPDXParsingError) else [f"{type(exc).__name__}: {exc}"]
+        _lenient_note(notes, messages)
         packages = [_package_from_dict(p) for p in raw_by_id.values()]
         described = _described_from_dict(doc)
         refs = _refs_from_dicts(doc.get("hasExtractedLicensingInfos"))
@@ -87,12 +91,65 @@ def read_spdx_dict(doc: dict[str, Any], encoding: str) -> SbomDocument:
     return _document(version, encoding, [p for p in packages if p is not None], described, refs, notes)
 
 
+# The fields whose shape spdx-tools assumes (it dereferences them without checking): name -> JSON type.
+_SHAPES: dict[str, type] = {
+    "creationInfo": dict,
+    "relationships": list,
+    "documentDescribes": list,
+    "files": list,
+    "snippets": list,
+    "externalDocumentRefs": list,
+    "hasExtractedLicensingInfos": list,
+    "annotations": list,
+}
+_PACKAGE_SHAPES: dict[str, type] = {"externalRefs": list, "checksums": list, "annotations": list,
+                                    "packageVerificationCode": dict, "attributionTexts": list}
+_TYPE_NAMES = {dict: "an object", list: "a list"}
+
+
+def _check_packages(value: Any) -> list[dict[str, Any]]:
+    """The `packages` list; anything else there is one clear error (there is nothing to audit without it)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
+        raise SbomError(
+            "invalid_sbom",
+            "SPDX 文档的 packages 字段必须是对象列表",
+            "The SPDX document's 'packages' field must be a list of objects",
+        )
+    return value
+
+
+def _misshapen_fields(doc: dict[str, Any]) -> list[str]:
+    """'creationInfo is not an object', … for the fields spdx-tools would crash on (empty when all fit)."""
+    wrong = [f"{key} is not {_TYPE_NAMES[kind]}" for key, kind in _SHAPES.items()
+             if doc.get(key) is not None and not isinstance(doc[key], kind)]
+    for key in ("relationships", "files", "snippets", "externalDocumentRefs", "annotations",
+                "hasExtractedLicensingInfos"):
+        items = doc.get(key)
+        if isinstance(items, list) and not all(isinstance(x, dict) for x in items):
+            wrong.append(f"{key} holds an item that is not an object")
+    for package in doc.get("packages") or []:
+        for key, kind in _PACKAGE_SHAPES.items():
+            if package.get(key) is not None and not isinstance(package[key], kind):
+                wrong.append(f"package {clip(package.get('SPDXID'), 80)}: {key} is not {_TYPE_NAMES[kind]}")
+        for key in ("externalRefs", "checksums", "annotations"):
+            items = package.get(key)
+            if isinstance(items, list) and not all(isinstance(x, dict) for x in items):
+                wrong.append(f"package {clip(package.get('SPDXID'), 80)}: {key} holds an item that is not an object")
+    return wrong
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _package_from_dict(raw: dict[str, Any]) -> _Package | None:
     name = clip(raw.get("name"))
     if name is None:
         return None
     purl = None
-    for ref in raw.get("externalRefs") or []:
+    for ref in _list(raw.get("externalRefs")):
         if isinstance(ref, dict) and str(ref.get("referenceType", "")).lower() == "purl":
             purl = clip(ref.get("referenceLocator"))
     return _Package(
@@ -107,9 +164,9 @@ def _package_from_dict(raw: dict[str, Any]) -> _Package | None:
 
 
 def _described_from_dict(doc: dict[str, Any]) -> set[str]:
-    described = {str(x) for x in doc.get("documentDescribes") or [] if isinstance(x, str)}
+    described = {x for x in _list(doc.get("documentDescribes")) if isinstance(x, str)}
     doc_id = str(doc.get("SPDXID") or "SPDXRef-DOCUMENT")
-    for rel in doc.get("relationships") or []:
+    for rel in _list(doc.get("relationships")):
         if not isinstance(rel, dict):
             continue
         kind = str(rel.get("relationshipType", "")).upper()
@@ -191,8 +248,9 @@ def read_spdx_tagvalue(text: str) -> SbomDocument:
         with contextlib.redirect_stderr(io.StringIO()):  # ply announces its table generation on stderr
             parser = Parser(write_tables=False, debug=False, errorlog=yacc.NullLogger())
         parsed = parser.parse(text)
-    except SPDXParsingError as exc:
-        _lenient_note(notes, exc.get_messages())
+    except Exception as exc:  # noqa: BLE001 - as for JSON: the parser raises more than SPDXParsingError
+        messages = exc.get_messages() if isinstance(exc, SPDXParsingError) else [f"{type(exc).__name__}: {exc}"]
+        _lenient_note(notes, messages)
         packages, described, refs = _tagvalue_by_hand(text)
     else:
         packages = [_package_from_model(p, None) for p in parsed.packages]

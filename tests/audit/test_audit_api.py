@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from bot.api.routes_audit import build_audit_router
 from tests.web.support import LiveServer
 
-from .support import DATA, FIXTURES, HOSTILE, TEXTS, read
+from .support import DATA, FIXTURES, HOSTILE, MISSHAPEN, TEXTS, read
 
 URL = "/api/licenses/audit"
 
@@ -137,3 +137,13 @@ def test_openapi_documents_the_route(client) -> None:
     assert "multipart/form-data" in operation["requestBody"]["content"]
     assert {p["name"] for p in operation["parameters"]} == {"outbound", "use", "format"}
     assert "AuditedComponent" in spec["components"]["schemas"]
+
+
+@pytest.mark.parametrize("name", ["creationInfo a string", "relationships a number", "externalRefs a string"])
+def test_misshapen_spdx_fields_are_a_report_not_a_500(client, name) -> None:
+    data, words = MISSHAPEN[name]
+    response = client.post(URL, params={"outbound": "Apache-2.0"}, files={"file": ("upload.spdx.json", data)})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [c["name"] for c in body["components"]] == ["lib"]
+    assert any(words in note for note in body["summary"]["notes"])

@@ -80,7 +80,8 @@ def test_stdin_and_csv_lists(app) -> None:
     assert report["summary"]["source"]["encoding"] == "CSV"
 
 
-@pytest.mark.parametrize("name", ["json not sbom", "xml entity bomb", "binary", "unknown cyclonedx version"])
+@pytest.mark.parametrize("name", ["json not sbom", "xml entity bomb", "binary", "unknown cyclonedx version",
+                                  "spdx packages of strings", "spdx packages a number"])
 def test_bad_input_exits_2_with_the_sentence(app, tmp_path: Path, name: str) -> None:
     data, _code, words = HOSTILE[name]
     path = tmp_path / "upload.bin"
