@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from license_expression import AND, OR, ExpressionError, get_spdx_licensing
+
 from bot.errors import LicenseError
 from bot.licenses.audit_aliases import AliasTable
 from bot.licenses.audit_cache import BoundedCache
@@ -58,6 +60,8 @@ MAX_LISTED = 50  # component names listed per obligation group / unresolved lice
 MAX_DECLARED_CHARS = 300
 MAX_SBOM_TEXTS = 200
 ProgressCallback = Callable[[int, int], None]
+_LICENSING = get_spdx_licensing()
+_BEST_FIRST = ("compatible", "conditional", "unknown", "incompatible")  # the OR branch taken (findings.combine_or)
 
 
 @dataclass(slots=True)
@@ -109,6 +113,7 @@ class Auditor:
         )
         self._checks: BoundedCache[LicenseCheck | LicenseError] = BoundedCache(cache_size)
         self._combined: BoundedCache[str | None] = BoundedCache(cache_size)
+        self._applicable_cache: BoundedCache[list[str]] = BoundedCache(cache_size)
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -155,7 +160,7 @@ class Auditor:
     ) -> AuditReport:
         started = time.perf_counter()
         rows: list[AuditedComponent] = []
-        groups: dict[tuple[str, str], _Group] = {}
+        groups: dict[str, _Group] = {}  # per licence id (with its exception), not per expression
         unresolved: dict[tuple[str, str], _Unresolved] = {}
         methods: dict[str, int] = dict.fromkeys(METHODS, 0)
         sbom_texts: dict[str, str] = {}
@@ -164,7 +169,7 @@ class Auditor:
             row = self._audit_component(component, outbound, use)
             rows.append(row)
             methods[row.resolution] += 1
-            self._fold(row, groups, unresolved)
+            self._fold(row, groups, unresolved, outbound, use)
             _collect_texts(component, sbom_texts)
             if progress is not None and (index % 100 == 0 or index == total):
                 progress(index, total)
@@ -285,11 +290,13 @@ class Auditor:
 
     # ------------------------------------------------------------------------------------ folding
 
-    @staticmethod
     def _fold(
+        self,
         row: AuditedComponent,
-        groups: dict[tuple[str, str], _Group],
+        groups: dict[str, _Group],
         unresolved: dict[tuple[str, str], _Unresolved],
+        outbound: str,
+        use: str | None,
     ) -> None:
         label = f"{row.name} {row.version}" if row.version else row.name
         if row.verdict == "unresolved":
@@ -305,14 +312,43 @@ class Auditor:
             if len(entry.names) < MAX_LISTED:
                 entry.names.append(label)
             return
-        if row.verdict == "incompatible" or not row.conditions or row.expression is None:
+        if row.verdict in ("incompatible", "unknown") or row.expression is None:
             return
-        group = groups.get((row.expression, row.verdict))
-        if group is None:
-            group = groups[(row.expression, row.verdict)] = _Group(row.verdict, row.conditions)
-        group.count += 1
-        if len(group.names) < MAX_LISTED:
-            group.names.append(label)
+        for licence in self._applicable(row.expression, outbound, use):
+            check = self.check(licence, outbound, use)
+            if isinstance(check, LicenseError) or not check.conditions or check.verdict == "incompatible":
+                continue
+            group = groups.get(licence)
+            if group is None:
+                group = groups[licence] = _Group(check.verdict, _without_choice(check.conditions))
+            group.count += 1
+            if len(group.names) < MAX_LISTED:
+                group.names.append(label)
+
+    def _applicable(self, expression: str, outbound: str, use: str | None) -> list[str]:
+        """The licences (each with its exception) whose obligations apply: all of an AND, the best of an OR."""
+
+        def compute() -> list[str]:
+            try:
+                tree = _LICENSING.parse(expression, validate=False)
+            except ExpressionError:
+                return []
+            return list(dict.fromkeys(self._applicable_in(tree, outbound, use)))
+
+        return self._applicable_cache.get_or_compute((expression, outbound, use), compute)
+
+    def _applicable_in(self, node: object, outbound: str, use: str | None) -> list[str]:
+        if isinstance(node, AND):
+            return [leaf for arg in node.args for leaf in self._applicable_in(arg, outbound, use)]
+        if isinstance(node, OR):
+            def rank(arg: object) -> tuple[int, int]:  # as the engine picks: best verdict, then fewest conditions
+                check = self.check(str(arg), outbound, use)
+                if isinstance(check, LicenseError):
+                    return len(_BEST_FIRST), 0
+                return _BEST_FIRST.index(check.verdict), len(check.conditions)
+
+            return self._applicable_in(min(node.args, key=rank), outbound, use)
+        return [str(node)]
 
     def _summary(
         self,
@@ -366,10 +402,15 @@ def _collect_texts(component: SbomComponent, sbom_texts: dict[str, str]) -> None
                 sbom_texts[ref.ref] = ref.text
 
 
-def _obligation_groups(groups: dict[tuple[str, str], _Group]) -> list[ObligationGroup]:
+def _without_choice(conditions: list[str]) -> list[str]:
+    """A licence's conditions minus "choose the X branch" (that belongs to the component, not the licence)."""
+    return [c for c in conditions if not c.startswith("选择 ")]
+
+
+def _obligation_groups(groups: dict[str, _Group]) -> list[ObligationGroup]:
     result = []
-    for (expression, verdict), group in sorted(groups.items(), key=lambda item: (-item[1].count, item[0][0])):
-        n = group.count
+    for expression, group in sorted(groups.items(), key=lambda item: (-item[1].count, item[0])):
+        n, verdict = group.count, group.verdict
         plural = "s" if n != 1 else ""
         obligations = []
         for condition in group.conditions:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from bot.licenses.audit import Auditor
+from bot.licenses.audit_notice import licence_ids
 
 from .support import FIXTURES, read
 
@@ -63,7 +67,10 @@ def test_dropwizard_for_closed_source(auditor: Auditor) -> None:
     assert saas.summary.outbound == "proprietary" and saas.summary.use == "saas" and saas.summary.passed
     binary = auditor.audit_bytes(read(FIXTURES["dropwizard"]), "closed source", "binary")
     assert binary.summary.outbound == "proprietary"
-    apache_rows = [c for c in binary.components if c.expression == "Apache-2.0"]
+    # every component that ships Apache-2.0 code, alone or in an AND ("Apache-2.0 AND EPL-1.0"), not in conflict
+    apache_rows = [c for c in binary.components if c.verdict in ("compatible", "conditional")
+                   and "Apache-2.0" in licence_ids(c.expression or "")[0] and " OR " not in (c.expression or "")]
+    assert len(apache_rows) > len([c for c in apache_rows if c.expression == "Apache-2.0"])  # AND ones count too
     apache = next(g for g in binary.obligations if g.license == "Apache-2.0")
     assert apache.component_count == len(apache_rows) > 60
     notice = next(o for o in apache.obligations if "NOTICE" in o.en)
@@ -71,6 +78,43 @@ def test_dropwizard_for_closed_source(auditor: Auditor) -> None:
     assert f"{len(apache_rows)} 个 Apache-2.0 组件" in notice.zh
     lgpl = next(g for g in binary.obligations if g.license == "LGPL-2.1-only")
     assert lgpl.verdict == "conditional" and any("source" in o.en for o in lgpl.obligations)
+    assert any("relink" in o.en and "LGPL-2.1 §6" in o.en for o in lgpl.obligations)
+    bsd = next(g for g in binary.obligations if g.license == "BSD-3-Clause")
+    assert any("endorse" in o.en and "contributors" in o.en for o in bsd.obligations)
+    assert any("背书" in o.zh for o in bsd.obligations)
+
+
+def _chosen(row) -> str:
+    """The branch of an OR the engine chose for this component (its "choose the X branch" condition)."""
+    for condition in row.conditions:
+        found = re.search(r"choose the (.+) branch", condition)
+        if found:
+            return found.group(1)
+    return row.expression
+
+
+def test_obligations_are_per_licence_and_counted_like_the_notice(auditor: Auditor) -> None:
+    """One group per licence id, not per expression; its count is the NOTICE's "used by N" minus the
+    components in conflict and the OR branches not taken."""
+    report = auditor.audit_bytes(read(FIXTURES["dropwizard"]), "proprietary", "binary")
+    used_by = re.findall(r"^---- (\S+) \(used by (\d+) component", report.notice, re.MULTILINE)
+    notice = {lid: int(n) for lid, n in used_by}
+    expected: Counter[str] = Counter()
+    not_counted: Counter[str] = Counter()
+    for row in report.components:
+        if not row.expression:
+            continue
+        applied = licence_ids(_chosen(row))[0] if row.verdict in ("compatible", "conditional") else []
+        expected.update(applied)
+        not_counted.update(lid for lid in licence_ids(row.expression)[0] if lid not in applied)
+    grouped: Counter[str] = Counter()
+    for group in report.obligations:
+        assert " AND " not in group.license and " OR " not in group.license  # a licence, not an expression
+        grouped[licence_ids(group.license)[0][0]] += group.component_count
+    assert grouped == expected
+    for lid, count in notice.items():
+        assert grouped[lid] + not_counted[lid] == count, lid
+    assert not_counted  # the fixture has a conflict and OR choices, so the subtraction is exercised
 
 
 def test_laravel_is_clean_for_apache(auditor: Auditor) -> None:
