@@ -258,7 +258,8 @@ class LicenseCatalog:
     def family_error(self, family: Family) -> LicenseError:
         """A family where one licence is needed: name the versions to choose from."""
         return LicenseError(wording.error("family-needs-version", family=family.key,
-                                          versions=", ".join(family.versions)), list(family.versions))
+                                          versions=", ".join(family.versions)), list(family.versions),
+                            family=family.key)
 
     def resolve(self, text: str) -> Resolution:
         """One licence name (not an expression) -> Resolution; raises LicenseError."""

@@ -178,12 +178,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     # ---------------------------------------------------------------- licence families
     "family-same": (
-        "{role}“{family}”是许可证家族名称，没有写明具体版本。按常见版本（{versions}）逐一判断，结论都是“{verdict}”，见下表；具体版本须以依赖的许可证文件为准。以 {example} 为例：{first}",
-        "The {role} '{family}' is a licence family named without a version. Judged for each common version ({versions}), the answer is '{verdict}' every time (table below); take the exact version from the dependency's licence file. For {example}: {first}",
+        "{role}“{family}”是许可证家族名称，没有写明具体版本。按常见版本（{versions}）逐一判断，结论都是“{verdict}”，见下表；具体版本须以{where}为准。以 {example} 为例：{first}",
+        "The {role} '{family}' is a licence family named without a version. Judged for each common version ({versions}), the answer is '{verdict}' every time (table below); take the exact version from {where}. For {example}: {first}",
     ),
     "family-depends": (
-        "{role}“{family}”是许可证家族名称，没有写明具体版本，结论取决于版本：{summary}。请在依赖的许可证文件中确认具体版本，再按下表对应的行执行。",
-        "The {role} '{family}' is a licence family named without a version, and the answer depends on the version: {summary}. Take the exact version from the dependency's licence file and follow that row of the table.",
+        "{role}“{family}”是许可证家族名称，没有写明具体版本，结论取决于版本：{summary}。请在{where}中确认具体版本，再按下表对应的行执行。",
+        "The {role} '{family}' is a licence family named without a version, and the answer depends on the version: {summary}. Take the exact version from {where} and follow that row of the table.",
     ),
     # ---------------------------------------------------------------- combinations
     "and": (
@@ -263,6 +263,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "在依赖的许可证文件（LICENSE、COPYING 或源文件头部声明）中确认“{family}”的具体版本（{versions} 之一），按该版本的结论执行",
         "Take the exact version of '{family}' from the dependency's licence file (LICENSE, COPYING or the file headers: one of {versions}) and follow the answer for that version",
     ),
+    "cond-pin-own-version": (
+        "写明你自己项目采用的“{family}”具体版本（{versions} 之一），按该版本的结论执行",
+        "Name the exact version of '{family}' your own project is released under (one of {versions}) and follow the answer for that version",
+    ),
     "cond-only-versions": ("只有以下版本可以这样使用：{versions}", "Only these versions allow it: {versions}"),
     "cond-choose-branch": ("选择 {label} 分支", "choose the {label} branch"),
     "cond-use-later": ("按 {chosen} 的条款使用该代码", "Use the code under the terms of {chosen}"),
@@ -317,6 +321,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "family-pin-one": (
         "“{a}”和“{b}”都是没有写明版本的许可证家族名称；请至少写明其中一个的具体版本（例如你自己项目的许可证）",
         "'{a}' and '{b}' are both licence families named without a version; name the exact version of at least one of them (for example your own project's licence)",
+    ),
+    "family-pin-side": (
+        "{role}中的“{a}”和“{b}”都是没有写明版本的许可证家族名称；请在依赖的许可证文件中确认它们的具体版本（{a}：{a_versions}；{b}：{b_versions}）",
+        "'{a}' and '{b}' in the {role} are both licence families named without a version; take their exact versions from the dependency's licence file ({a}: {a_versions}; {b}: {b_versions})",
     ),
     "data-missing": ("未找到许可证规则数据：{path}", "licence rule data not found in {path}"),
 }
@@ -391,6 +399,12 @@ LAYER_NAME = {
 LINK_HOW_ZH = {"dynamic": "动态", "static": "静态"}
 CHOOSE_BRANCH_ZH = "选择 "  # conditions that start so ("choose the X branch") are listed first
 ROLE_NAME = {"inbound": Bi("入站许可证", "inbound licence"), "outbound": Bi("出站许可证", "outbound licence")}
+# where the exact version of a family is found: the dependency's licence for the inbound side, the licence
+# you release under for the outbound side
+VERSION_SOURCE = {
+    "inbound": Bi("依赖的许可证文件", "the dependency's licence file"),
+    "outbound": Bi("你自己项目的许可证", "your own project's licence"),
+}
 KIND_NAME = {
     "public domain": Bi("公有领域/无条件", "public domain"),
     "permissive": Bi("宽松型", "permissive"),
