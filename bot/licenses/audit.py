@@ -10,6 +10,7 @@ engine calls.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -144,6 +145,15 @@ class Auditor:
         try:
             outbound_expression = self.advisor.resolve(outbound.strip())
         except LicenseError as exc:
+            if exc.family:  # "GPL", "LGPL AND MIT": a family, not an unknown name
+                versions = ", ".join(exc.suggestions)
+                raise LicenseError(
+                    f"出站许可证“{outbound[:80]}”中的“{exc.family}”是许可证家族，没有写明版本：请写明你自己项目"
+                    f"许可证的具体版本（{versions}） / In the outbound licence '{outbound[:80]}', '{exc.family}' is a "
+                    f"licence family without a version: name the exact version of your own project's licence "
+                    f"({versions})",
+                    exc.suggestions, family=exc.family,
+                ) from None
             raise LicenseError(
                 f"无法识别出站许可证：{outbound[:80]} / The outbound licence '{outbound[:80]}' is not recognised",
                 exc.suggestions,
@@ -217,6 +227,8 @@ class Auditor:
             "copyright": component.copyright,
         }
         notes = list(component.notes) + licence.notes
+        if licence.expression is None and licence.resolution is not None and licence.resolution.family:
+            return self._family_row(base, licence.resolution, notes, outbound, use)
         if licence.expression is None:
             res = licence.resolution or Resolution(None, "unresolved")
             return AuditedComponent.model_construct(
@@ -237,6 +249,35 @@ class Auditor:
             conditions=check.conditions, suggestions=[], notes=notes + check.notes,
         )
 
+    def _family_row(
+        self, base: dict, res: Resolution, notes: list[str], outbound: str, use: str | None
+    ) -> AuditedComponent:
+        """A licence family without a version: the engine's verdict when every common version agrees,
+        else unresolved with each version's verdict (the exact version is in the component's licence file)."""
+        check = self.check(res.family or "", outbound, use)
+        rows = check.versions if isinstance(check, LicenseCheck) else []
+        verdicts = {row.verdict for row in rows}
+        if len(verdicts) == 1:
+            verdict = rows[0].verdict
+            zh, en = VERDICT_LABELS[verdict]
+            versions = ", ".join(row.inbound for row in rows)
+            return AuditedComponent.model_construct(
+                **base, verdict=verdict,
+                reason=f"{res.reason_zh}；常见版本（{versions}）的结论都是“{zh}”",
+                reason_en=f"{res.reason_en}; every common version ({versions}) is '{en}'",
+                conditions=check.conditions if isinstance(check, LicenseCheck) else [],
+                suggestions=list(res.suggestions), notes=notes,
+            )
+        per_version = [(row.inbound, VERDICT_LABELS[row.verdict]) for row in rows]
+        zh = "；".join(f"{v}：{label[0]}" for v, label in per_version)
+        en = "; ".join(f"{v}: {label[1]}" for v, label in per_version)
+        return AuditedComponent.model_construct(
+            **base, verdict="unresolved",
+            reason=f"许可证未能识别：{res.reason_zh}" + (f"（{zh}）" if zh else ""),
+            reason_en=f"Licence not resolved: {res.reason_en}" + (f" ({en})" if en else ""),
+            conditions=[], suggestions=list(res.suggestions), notes=notes,
+        )
+
     def _component_licence(self, component: SbomComponent) -> _ComponentLicence:
         declared = "; ".join(d.display() for d in component.licenses) or "(none)"
         if len(declared) > MAX_DECLARED_CHARS:
@@ -253,7 +294,11 @@ class Auditor:
             resolved = [r.expression for r in results if r.expression]
             if resolved:
                 notes.append(f"已识别部分：{', '.join(resolved)} / resolved part: {', '.join(resolved)}")
-            return _ComponentLicence(declared, None, "unresolved", failed[0], notes=notes)
+            first = failed[0]
+            if len(failed) == 1 and first.family and resolved:  # "LGPL" listed with "MIT": all apply (AND)
+                whole = " AND ".join(f"({r.expression or r.family})" for r in results)
+                first = dataclasses.replace(first, family=whole)
+            return _ComponentLicence(declared, None, "unresolved", first, notes=notes)
         expressions = list(dict.fromkeys(r.expression for r in results if r.expression))
         method = max((r.method for r in results), key=METHODS.index)
         if len(expressions) == 1:

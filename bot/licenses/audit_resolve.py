@@ -7,8 +7,10 @@ Order, most certain first; the first that works wins:
    "name" for free-text names
 3. the name reworded: "X (ABBR)" -> "X" or "ABBR"; "A or B" / "A and B"  -> "name"
 4. the licence URL (alias table, then the SPDX list's seeAlso)        -> "url"
-5. names that leave the licence or version open ("BSD License"), read as the stricter common variant, with
-   a note saying so                                                   -> "alias"
+5. a licence family named without a version ("LGPL", "BSD License", "GNU General Public License"): never
+   pinned to one version; unresolved with the family's versions, and `family` set so the audit can ask
+   the engine for the per-version verdicts                          -> "unresolved"
+   other names that leave the licence open ("MIT-style"), read as the table says, with a note -> "alias"
 6. `LicenseAdvisor.identify` on a licence text (inline, or a LicenseRef's extracted text) -> "text"
 Otherwise "unresolved", with the reason and "did you mean" suggestions.
 """
@@ -47,6 +49,7 @@ class Resolution:
     reason_en: str = ""
     suggestions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    family: str | None = None  # the declared text when it names a licence family ("LGPL", "LGPL AND MIT")
 
 
 class LicenseResolver:
@@ -90,7 +93,7 @@ class LicenseResolver:
                 return found
         for value in (declared.expression, declared.name):
             if value and not_license is None and len(value) <= MAX_LICENSE_CHARS:
-                found = self._ambiguous(value)
+                found = self._family(value) or self._ambiguous(value)
                 if found is not None:
                     return found
         if declared.text:
@@ -124,6 +127,19 @@ class LicenseResolver:
             f"'{value[:80]}' does not say which licence or version; read as {found.expression} — check the licence text"
         )
         return Resolution(found.expression, "alias", notes=(note,))
+
+    def _family(self, value: str) -> Resolution | None:
+        """A family named without a version, alone, in an expression or in "Name (ABBR)": never a guess."""
+        match = _PARENTHESISED.match(value)
+        for text in (value, *(match.group("outer", "inner") if match else ())):
+            try:
+                self.advisor.resolve(text)
+            except LicenseError as exc:
+                if exc.family:
+                    return family_resolution(text, exc.family, exc.suggestions)
+            else:
+                return None
+        return None
 
     def _engine(self, value: str, method: Method, suggestions: list[str]) -> Resolution | None:
         try:
@@ -201,6 +217,19 @@ class LicenseResolver:
         except LicenseError:
             log.warning("sbom-aliases.yaml maps to %r, which the licence engine does not know", expression)
             return None
+
+
+def family_resolution(text: str, family: str, versions: list[str]) -> Resolution:
+    """Unresolved, saying which versions the family has and where the exact one is written."""
+    short = " / ".join(dict.fromkeys(v.removesuffix("-only").removesuffix("-or-later") for v in versions))
+    return Resolution(
+        None,
+        "unresolved",
+        f"许可证家族“{family}”没有写明版本（{short} …）：请查看该组件的许可证文件",
+        f"licence family without a version ({short} …): check the component's licence file",
+        tuple(versions)[:MAX_SUGGESTIONS + 3],
+        family=text,
+    )
 
 
 def _too_long(length: int) -> Resolution:
