@@ -224,3 +224,17 @@ def test_family_with_an_exception_keeps_it_for_every_version(engine):
     assert [v.inbound for v in check.versions] == [
         "GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-or-later WITH Classpath-exception-2.0"]
     assert check.verdict == "conditional"
+
+
+def test_cli_family_in_english(engine):
+    """`yuanbot license check BSD GPL-3.0-only --lang en`: the per-version table and the version hint, in English."""
+    r = CliRunner().invoke(build_license_cli(lambda: engine), ["check", "BSD", "GPL-3.0-only", "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    out = r.output
+    assert "The inbound licence 'BSD' is a licence family named without a version" in out
+    verdicts = {v.inbound: v.verdict for v in engine.check("BSD", "GPL-3.0-only").versions}
+    assert set(verdicts) == {"BSD-2-Clause", "BSD-3-Clause", "BSD-4-Clause"}
+    for version in verdicts:
+        assert f"| {version} |" in out
+    assert "the dependency's licence file" in out
+    assert "兼容" not in out and "许可证家族" not in out  # English only
