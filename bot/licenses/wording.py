@@ -141,6 +141,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{i} 是宽松许可证，FSF 认为它与 GNU GPL 兼容（不附加 copyleft 许可证禁止的条件）；宽松许可的代码可以成为 copyleft 作品（{o}）的一部分，{i} 的声明须保留。",
         "{i} is a permissive licence the FSF finds GPL-compatible (it adds no condition copyleft licences forbid); permissively licensed code can be part of a copyleft ({o}) work, keeping the {i} notices.",
     ),
+    "permissive-to-file-copyleft": (
+        "{i} 属于宽松型许可证；{o} 是文件级 copyleft：它只约束 {o} 许可的文件，其他文件可以保留各自的许可证一起发布（见所引条款）。因此 {i} 代码可以放进 {o} 项目，但应保留在单独的文件中、继续按 {i} 提供。",
+        "{i} is a permissive licence and {o} is a file-level copyleft: it binds only the {o} files, and other files may keep their own licence in the combined work (see the clause cited). So {i} code can go into a {o} project, kept in its own files under {i}.",
+    ),
     "permissive-unverified": (
         "{i} 属于宽松型许可证，但没有任何来源说明它能否纳入 {o} 作品：宽松许可证有时带有 {o} 不允许的附加条件（广告条款、专利终止或赔偿条款、用途限制）。请核对 {i} 是否有此类条款；若只要求保留声明，一般可以纳入。",
         "{i} is a permissive licence, but no source states whether it can go into a {o} work: permissive licences sometimes add conditions {o} does not allow (advertising clauses, patent termination or indemnity terms, field-of-use limits). Check {i} for such terms; if it only asks for notices, it can normally be included.",
@@ -258,6 +262,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "cond-keep-own-licence": (
         "{i} 代码保持按 {i} 提供，不改按 {o} 再许可；修改版本遵守 {i} 的要求",
         "Keep the {i} code under {i} (do not relicense it under {o}); follow {i}'s terms for modified versions",
+    ),
+    "cond-keep-permissive-files": (
+        "{i} 代码放在单独的文件中，保留其许可证和声明，不并入 {o} 文件",
+        "Keep the {i} code in its own files under {i}, with its notices; do not merge it into {o} files",
     ),
     "cond-pin-version": (
         "在依赖的许可证文件（LICENSE、COPYING 或源文件头部声明）中确认“{family}”的具体版本（{versions} 之一），按该版本的结论执行",
