@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom_model import (
     MAX_COMPONENTS,
     MAX_LICENSE_TEXT_CHARS,
@@ -52,13 +53,9 @@ class _Package:
 def check_version(version: Any) -> str:
     text = clip(version, 40)
     if text is None:
-        raise SbomError("unsupported_version", "SPDX 文档没有写明 spdxVersion", "The SPDX document states no spdxVersion")
+        raise SbomError("unsupported_version", *pair("spdx-no-version"))
     if text.upper() not in SUPPORTED_VERSIONS:
-        raise SbomError(
-            "unsupported_version",
-            f"不支持的 SPDX 版本 {text}（支持 SPDX-2.1–2.3）",
-            f"SPDX version {text} is not supported (SPDX-2.1 to 2.3 are)",
-        )
+        raise SbomError("unsupported_version", *pair("spdx-version", version=text))
     return text.upper().removeprefix("SPDX-")
 
 
@@ -112,11 +109,7 @@ def _check_packages(value: Any) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
-        raise SbomError(
-            "invalid_sbom",
-            "SPDX 文档的 packages 字段必须是对象列表",
-            "The SPDX document's 'packages' field must be a list of objects",
-        )
+        raise SbomError("invalid_sbom", *pair("spdx-packages-shape"))
     return value
 
 
@@ -339,15 +332,10 @@ def read_spdx_rdf(xml_text: str) -> SbomDocument:
         graph.parse(data=xml_text, format="xml")
         parsed = translate_graph_to_document(graph)
     except SPDXParsingError as exc:
-        raise SbomError(
-            "invalid_sbom",
-            f"SPDX RDF 文档无法读取：{clip(exc.get_messages()[0] if exc.get_messages() else '', 200)}",
-            f"The SPDX RDF document cannot be read: {clip(exc.get_messages()[0] if exc.get_messages() else '', 200)}",
-        ) from None
+        first = clip(exc.get_messages()[0] if exc.get_messages() else "", 200)
+        raise SbomError("invalid_sbom", *pair("spdx-rdf-unreadable", first=first)) from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises parser-specific errors
-        raise SbomError(
-            "invalid_sbom", "SPDX RDF/XML 文档格式错误", f"The SPDX RDF/XML document is malformed ({type(exc).__name__})"
-        ) from None
+        raise SbomError("invalid_sbom", *pair("spdx-rdf-malformed", kind=type(exc).__name__)) from None
     version = check_version(parsed.creation_info.spdx_version)
     packages = [_package_from_model(p, None) for p in parsed.packages]
     return _document(
@@ -379,13 +367,9 @@ def _document(
     else:
         components, product = packages, None
     if len(components) > MAX_COMPONENTS:
-        raise SbomError(
-            "too_many_components",
-            f"SBOM 含 {len(components)} 个组件，超过 {MAX_COMPONENTS} 的上限",
-            f"The SBOM lists {len(components)} components, more than the limit of {MAX_COMPONENTS}",
-        )
+        raise SbomError("too_many_components", *pair("too-many", count=len(components), limit=MAX_COMPONENTS))
     if not components:
-        raise SbomError("no_components", "这个 SBOM 没有列出任何软件包", "This SBOM lists no packages")
+        raise SbomError("no_components", *pair("spdx-no-packages"))
 
     def produce() -> Iterator[SbomComponent]:
         for package in components:
@@ -399,12 +383,7 @@ def _component(package: _Package, refs: dict[str, LicenseRefText]) -> SbomCompon
     chosen = concluded or declared
     notes: tuple[str, ...] = ()
     if concluded and declared and concluded != declared:
-        notes = (
-            (
-                f"采用结论许可证 {clip(concluded, 120)}（声明为 {clip(declared, 120)}） / "
-                f"using the concluded licence {clip(concluded, 120)} (declared: {clip(declared, 120)})"
-            ),
-        )
+        notes = (both("spdx-concluded", concluded=clip(concluded, 120), declared=clip(declared, 120)),)
     if chosen is None and (package.concluded or package.declared):
         chosen = "NOASSERTION"  # the SBOM says it does not know
     licenses: tuple[DeclaredLicense, ...] = ()
@@ -449,8 +428,4 @@ def _text(value: Any) -> str | None:
 def _lenient_note(notes: list[str], messages: list[str]) -> None:
     first = clip(messages[0], 200) if messages else ""
     log.info("SPDX document read leniently: %s", first)
-    notes.append(
-        f"文件不完全符合 SPDX 规范（{len(messages)} 处，首个：{first}），已按宽松方式读取软件包 / "
-        f"The file deviates from the SPDX specification ({len(messages)} problems, first: {first}); "
-        f"its packages were read leniently"
-    )
+    notes.append(both("spdx-lenient", count=len(messages), first=first))
