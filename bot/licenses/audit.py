@@ -39,7 +39,9 @@ from bot.licenses.audit_models import (
 )
 from bot.licenses.audit_notice import LicenseTexts, build_notice
 from bot.licenses.audit_resolve import METHODS, LicenseResolver, Resolution
+from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom import SbomComponent, SbomDocument, parse_sbom
+from bot.licenses.wording import CHOOSE_BRANCH_ZH
 from bot.ports import LicenseAdvisor
 from bot.types import LicenseCheck
 
@@ -137,27 +139,15 @@ class Auditor:
         """The outbound licence as an SPDX expression and the use mode; LicenseError when not understood."""
         use_value = (use or "").strip().lower() or None
         if use_value is not None and use_value not in USES:
-            raise LicenseError(
-                f"未知的使用方式：{use_value[:40]}（可选 binary / saas / static / dynamic） / "
-                f"Unknown use '{use_value[:40]}' (binary, saas, static or dynamic)",
-                list(USES),
-            )
+            raise LicenseError(both("unknown-use", use=use_value[:40]), list(USES))
         try:
             outbound_expression = self.advisor.resolve(outbound.strip())
         except LicenseError as exc:
             if exc.family:  # "GPL", "LGPL AND MIT": a family, not an unknown name
-                versions = ", ".join(exc.suggestions)
-                raise LicenseError(
-                    f"出站许可证“{outbound[:80]}”中的“{exc.family}”是许可证家族，没有写明版本：请写明你自己项目"
-                    f"许可证的具体版本（{versions}） / In the outbound licence '{outbound[:80]}', '{exc.family}' is a "
-                    f"licence family without a version: name the exact version of your own project's licence "
-                    f"({versions})",
-                    exc.suggestions, family=exc.family,
-                ) from None
-            raise LicenseError(
-                f"无法识别出站许可证：{outbound[:80]} / The outbound licence '{outbound[:80]}' is not recognised",
-                exc.suggestions,
-            ) from None
+                message = both("outbound-family", outbound=outbound[:80], family=exc.family,
+                               versions=", ".join(exc.suggestions))
+                raise LicenseError(message, exc.suggestions, family=exc.family) from None
+            raise LicenseError(both("outbound-unknown", outbound=outbound[:80]), exc.suggestions) from None
         return outbound_expression, use_value  # type: ignore[return-value]
 
     def audit(
@@ -231,9 +221,9 @@ class Auditor:
             return self._family_row(base, licence.resolution, notes, outbound, use)
         if licence.expression is None:
             res = licence.resolution or Resolution(None, "unresolved")
+            zh, en = _not_resolved(res.reason_zh, res.reason_en)
             return AuditedComponent.model_construct(
-                **base, verdict="unresolved",
-                reason=f"许可证未能识别：{res.reason_zh}", reason_en=f"Licence not resolved: {res.reason_en}",
+                **base, verdict="unresolved", reason=zh, reason_en=en,
                 conditions=[], suggestions=list(res.suggestions), notes=notes,
             )
         check = self.check(licence.expression, outbound, use)
@@ -259,22 +249,22 @@ class Auditor:
         verdicts = {row.verdict for row in rows}
         if len(verdicts) == 1:
             verdict = rows[0].verdict
-            zh, en = VERDICT_LABELS[verdict]
             versions = ", ".join(row.inbound for row in rows)
+            labels = {"verdict_zh": VERDICT_LABELS[verdict][0], "verdict_en": VERDICT_LABELS[verdict][1]}
+            zh = pair("family-versions-agree", reason=res.reason_zh, versions=versions, **labels)[0]
+            en = pair("family-versions-agree", reason=res.reason_en, versions=versions, **labels)[1]
             return AuditedComponent.model_construct(
-                **base, verdict=verdict,
-                reason=f"{res.reason_zh}；常见版本（{versions}）的结论都是“{zh}”",
-                reason_en=f"{res.reason_en}; every common version ({versions}) is '{en}'",
+                **base, verdict=verdict, reason=zh, reason_en=en,
                 conditions=check.conditions if isinstance(check, LicenseCheck) else [],
                 suggestions=list(res.suggestions), notes=notes,
             )
         per_version = [(row.inbound, VERDICT_LABELS[row.verdict]) for row in rows]
         zh = "；".join(f"{v}：{label[0]}" for v, label in per_version)
         en = "; ".join(f"{v}: {label[1]}" for v, label in per_version)
+        reason_zh, reason_en = _not_resolved(res.reason_zh + (f"（{zh}）" if zh else ""),
+                                             res.reason_en + (f" ({en})" if en else ""))
         return AuditedComponent.model_construct(
-            **base, verdict="unresolved",
-            reason=f"许可证未能识别：{res.reason_zh}" + (f"（{zh}）" if zh else ""),
-            reason_en=f"Licence not resolved: {res.reason_en}" + (f" ({en})" if en else ""),
+            **base, verdict="unresolved", reason=reason_zh, reason_en=reason_en,
             conditions=[], suggestions=list(res.suggestions), notes=notes,
         )
 
@@ -285,7 +275,7 @@ class Auditor:
         if not component.licenses:
             return _ComponentLicence(
                 declared, None, "unresolved",
-                Resolution(None, "unresolved", "SBOM 没有给出许可证", "the SBOM gives no licence"),
+                Resolution(None, "unresolved", *pair("no-licence")),
             )
         results = [self.resolver.resolve(d) for d in component.licenses]
         notes = [note for r in results for note in r.notes]
@@ -293,7 +283,7 @@ class Auditor:
         if failed:
             resolved = [r.expression for r in results if r.expression]
             if resolved:
-                notes.append(f"已识别部分：{', '.join(resolved)} / resolved part: {', '.join(resolved)}")
+                notes.append(both("resolved-part", parts=", ".join(resolved)))
             first = failed[0]
             if len(failed) == 1 and first.family and resolved:  # "LGPL" listed with "MIT": all apply (AND)
                 whole = " AND ".join(f"({r.expression or r.family})" for r in results)
@@ -307,7 +297,7 @@ class Auditor:
         if combined is None:
             return _ComponentLicence(
                 declared, None, "unresolved",
-                Resolution(None, "unresolved", "多个许可证无法组合成表达式", "the licences cannot be combined"),
+                Resolution(None, "unresolved", *pair("cannot-combine")),
                 notes=notes,
             )
         return _ComponentLicence(declared, combined, method, alternatives=self._combine(expressions, "OR"),
@@ -327,11 +317,12 @@ class Auditor:
     def _alternatives_note(self, check: LicenseCheck, alternatives: str, outbound: str, use: str | None) -> str:
         rank = VERDICT_ORDER.index
         alt = self.check(alternatives, outbound, use)
-        note = "SBOM 列出了多个许可证，按全部适用（AND）处理 / several licences are listed; read as all applying (AND)"
+        zh, en = pair("read-as-and")
         if isinstance(alt, LicenseCheck) and rank(alt.verdict) > rank(check.verdict):
-            zh, en = VERDICT_LABELS[alt.verdict]
-            note += f"；若它们是可选的（{alternatives}），结论为“{zh}” / if they are alternatives ({alternatives}) the verdict is '{en}'"
-        return note
+            more_zh, more_en = pair("if-alternatives", alternatives=alternatives,
+                                    verdict_zh=VERDICT_LABELS[alt.verdict][0], verdict_en=VERDICT_LABELS[alt.verdict][1])
+            zh, en = zh + more_zh, en + more_en
+        return f"{zh} / {en}"
 
     # ------------------------------------------------------------------------------------ folding
 
@@ -349,8 +340,8 @@ class Auditor:
             entry = unresolved.get(key)
             if entry is None:
                 entry = unresolved[key] = _Unresolved(
-                    row.reason.removeprefix("许可证未能识别："),
-                    row.reason_en.removeprefix("Licence not resolved: "),
+                    row.reason.removeprefix(_NOT_RESOLVED[0]),
+                    row.reason_en.removeprefix(_NOT_RESOLVED[1]),
                     row.suggestions,
                 )
             entry.count += 1
@@ -408,10 +399,10 @@ class Auditor:
         for row in rows:
             counts[row.verdict] += 1
         total = len(rows)
-        use_zh = f"，使用方式 {use}" if use else ""
-        use_en = f", use {use}" if use else ""
-        parts_zh = "，".join(f"{counts[v]} 个{VERDICT_LABELS[v][0]}" for v in VERDICT_ORDER if counts[v])
-        parts_en = ", ".join(f"{counts[v]} {VERDICT_LABELS[v][1]}" for v in VERDICT_ORDER if counts[v])
+        use_zh, use_en = pair("headline-use", use=use) if use else ("", "")
+        parts = [pair("count-part", n=counts[v], label_zh=VERDICT_LABELS[v][0], label_en=VERDICT_LABELS[v][1])
+                 for v in VERDICT_ORDER if counts[v]]
+        parts_zh, parts_en = "，".join(p[0] for p in parts), ", ".join(p[1] for p in parts)
         return AuditSummary(
             outbound=outbound,
             use=use,
@@ -427,8 +418,10 @@ class Auditor:
             conflicts=counts["incompatible"],
             unresolved=counts["unresolved"],
             passed=counts["incompatible"] == 0,
-            headline_zh=f"{total} 个组件（出站许可证 {outbound}{use_zh}）：{parts_zh}。",
-            headline_en=f"{total} components (outbound {outbound}{use_en}): {parts_en}.",
+            headline_zh=pair("headline", total=total, outbound=outbound, use_zh=use_zh, use_en=use_en,
+                             parts=parts_zh)[0],
+            headline_en=pair("headline", total=total, outbound=outbound, use_zh=use_zh, use_en=use_en,
+                             parts=parts_en)[1],
             resolution={k: v for k, v in methods.items() if v},
             notes=list(document.notes),
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -447,9 +440,16 @@ def _collect_texts(component: SbomComponent, sbom_texts: dict[str, str]) -> None
                 sbom_texts[ref.ref] = ref.text
 
 
+_NOT_RESOLVED = pair("not-resolved", reason="")  # the prefix of an unresolved row's reason
+
+
+def _not_resolved(reason_zh: str, reason_en: str) -> tuple[str, str]:
+    return pair("not-resolved", reason=reason_zh)[0], pair("not-resolved", reason=reason_en)[1]
+
+
 def _without_choice(conditions: list[str]) -> list[str]:
     """A licence's conditions minus "choose the X branch" (that belongs to the component, not the licence)."""
-    return [c for c in conditions if not c.startswith("选择 ")]
+    return [c for c in conditions if not c.startswith(CHOOSE_BRANCH_ZH)]
 
 
 def _obligation_groups(groups: dict[str, _Group]) -> list[ObligationGroup]:
@@ -461,9 +461,10 @@ def _obligation_groups(groups: dict[str, _Group]) -> list[ObligationGroup]:
         for condition in group.conditions:
             zh, sep, en = condition.partition(" / ")
             en = en if sep else zh
-            obligations.append(
-                Obligation(zh=f"{zh}（{n} 个 {expression} 组件）", en=f"{en} ({n} {expression} component{plural})")
-            )
+            obligations.append(Obligation(zh=pair("obligation-count", text=zh, n=n, licence=expression,
+                                                  plural=plural)[0],
+                                          en=pair("obligation-count", text=en, n=n, licence=expression,
+                                                  plural=plural)[1]))
         result.append(
             ObligationGroup(license=expression, verdict=verdict, component_count=n,  # type: ignore[arg-type]
                             components=group.names, obligations=obligations)

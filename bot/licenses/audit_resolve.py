@@ -26,6 +26,7 @@ from typing import Literal
 from bot.errors import LicenseError
 from bot.licenses.audit_aliases import AliasTable, looks_like_url
 from bot.licenses.audit_cache import BoundedCache
+from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom_model import MAX_LICENSE_TEXT_CHARS, DeclaredLicense, LicenseRefText
 from bot.ports import LicenseAdvisor
 
@@ -106,10 +107,8 @@ class LicenseResolver:
                 _dedupe(list(not_license.suggestions) + suggestions),
             )
         if not (declared.expression or declared.name or declared.url or declared.text):
-            return Resolution(None, "unresolved", "SBOM 没有给出许可证", "the SBOM gives no licence")
-        return Resolution(
-            None, "unresolved", "无法识别这个许可证", "the licence is not recognised", _dedupe(suggestions)
-        )
+            return Resolution(None, "unresolved", *pair("no-licence"))
+        return Resolution(None, "unresolved", *pair("not-recognised"), _dedupe(suggestions))
 
     def _alias(self, value: str) -> Resolution | None:
         expression = self.aliases.name(value)
@@ -122,10 +121,7 @@ class LicenseResolver:
         found = self._accept(expression, "alias")
         if found is None:
             return None
-        note = (
-            f"“{value[:80]}”没有写明具体许可证或版本，按 {found.expression} 处理，请核对许可证原文 / "
-            f"'{value[:80]}' does not say which licence or version; read as {found.expression} — check the licence text"
-        )
+        note = both("ambiguous-name", value=value[:80], expression=found.expression)
         return Resolution(found.expression, "alias", notes=(note,))
 
     def _family(self, value: str) -> Resolution | None:
@@ -222,23 +218,12 @@ class LicenseResolver:
 def family_resolution(text: str, family: str, versions: list[str]) -> Resolution:
     """Unresolved, saying which versions the family has and where the exact one is written."""
     short = " / ".join(dict.fromkeys(v.removesuffix("-only").removesuffix("-or-later") for v in versions))
-    return Resolution(
-        None,
-        "unresolved",
-        f"许可证家族“{family}”没有写明版本（{short} …）：请查看该组件的许可证文件",
-        f"licence family without a version ({short} …): check the component's licence file",
-        tuple(versions)[:MAX_SUGGESTIONS + 3],
-        family=text,
-    )
+    return Resolution(None, "unresolved", *pair("family", family=family, short=short),
+                      tuple(versions)[:MAX_SUGGESTIONS + 3], family=text)
 
 
 def _too_long(length: int) -> Resolution:
-    return Resolution(
-        None,
-        "unresolved",
-        f"许可证字段过长（{length} 个字符，最多读取 {MAX_LICENSE_CHARS} 个）",
-        f"the licence field is too long ({length} characters; at most {MAX_LICENSE_CHARS} are read)",
-    )
+    return Resolution(None, "unresolved", *pair("too-long", length=length, limit=MAX_LICENSE_CHARS))
 
 
 def _dedupe(items: list[str]) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "spdx-packages-shape": ("SPDX 文档的 packages 字段必须是对象列表",
                             "The SPDX document's 'packages' field must be a list of objects"),
     "spdx-rdf-unreadable": ("SPDX RDF 文档无法读取：{first}", "The SPDX RDF document cannot be read: {first}"),
-    "spdx-rdf-malformed": ("SPDX RDF/XML 文档格式错误", "The SPDX RDF/XML document is malformed ({kind})"),
+    "spdx-rdf-malformed": ("SPDX RDF/XML 文档格式错误（{kind}）", "The SPDX RDF/XML document is malformed ({kind})"),
     "spdx-no-packages": ("这个 SBOM 没有列出任何软件包", "This SBOM lists no packages"),
     "spdx-concluded": ("采用结论许可证 {concluded}（声明为 {declared}）",
                        "using the concluded licence {concluded} (declared: {declared})"),
@@ -79,11 +79,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ambiguous-name": ("“{value}”没有写明具体许可证或版本，按 {expression} 处理，请核对许可证原文",
                        "'{value}' does not say which licence or version; read as {expression} — check the licence text"),
     "family": ("许可证家族“{family}”没有写明版本（{short} …）：请查看该组件的许可证文件",
-               "licence family without a version ({short} …): check the component's licence file"),
+               "licence family without a version ({family}: {short} …): check the component's licence file"),
     "too-long": ("许可证字段过长（{length} 个字符，最多读取 {limit} 个）",
                  "the licence field is too long ({length} characters; at most {limit} are read)"),
     # ------------------------------------------------------------------ the audit (audit.py)
-    "unknown-use": ("未知的使用方式：{use}（可选 binary / saas / static / dynamic）",
+    "unknown-use": ("未知的使用方式：{use}（可选 binary、saas、static、dynamic）",
                     "Unknown use '{use}' (binary, saas, static or dynamic)"),
     "outbound-family": ("出站许可证“{outbound}”中的“{family}”是许可证家族，没有写明版本：请写明你自己项目许可证的具体版本（{versions}）",
                         ("In the outbound licence '{outbound}', '{family}' is a licence family without a version: "
@@ -100,6 +100,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "headline": ("{total} 个组件（出站许可证 {outbound}{use_zh}）：{parts}。",
                  "{total} components (outbound {outbound}{use_en}): {parts}."),
     "headline-use": ("，使用方式 {use}", ", use {use}"),
+    "count-part": ("{n} 个{label_zh}", "{n} {label_en}"),
     "obligation-count": ("{text}（{n} 个 {licence} 组件）", "{text} ({n} {licence} component{plural})"),
 }
 

@@ -42,7 +42,7 @@ def test_families_whose_versions_differ_are_listed_as_unresolved(auditor: Audito
     listed = {u.declared: u for u in report.unresolved}
     gpl2 = listed["GPL v2"]  # GPL-2.0-only conflicts with GPL-3.0, GPL-2.0-or-later does not
     assert gpl2.suggestions == ["GPL-2.0-only", "GPL-2.0-or-later"]
-    assert gpl2.reason_en.startswith("licence family without a version (GPL-2.0 …)")
+    assert gpl2.reason_en.startswith("licence family without a version (GPLv2: GPL-2.0 …)")
     assert "许可证家族“GPLv2”没有写明版本" in gpl2.reason_zh
 
 
