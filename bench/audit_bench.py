@@ -28,7 +28,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot.licenses.audit import Auditor
 from bot.licenses.engine import LicenseEngine
-from bot.settings import PROJECT_ROOT
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 MIT_TEXT = (
     "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and "

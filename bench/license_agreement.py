@@ -10,7 +10,9 @@ ever calls copyleft or non-free code "compatible" with a permissive project.
    "unknown" counts as a disagreement and is also reported on its own.
 2. Unknown share over a wide grid: every licence with an SPDX id in the ScanCode LicenseDB index x ten
    common outbound licences: how often the answer is "unknown" although some layer, asked on its own,
-   states a verdict for the pair (a higher layer said "unknown": OSADL's "Unknown" or a licence-text rule).
+   states a verdict for the pair (a higher layer said "unknown": OSADL's "Unknown" or a licence-text rule);
+   and the share of "unknown" over every grid pair where ScanCode has a category for both licences (the
+   first share leaves out the pairs no layer speaks to; this one does not).
 3. Wrong "compatible": ScanCode category Copyleft / Copyleft Limited inbound x permissive outbound, and
    Proprietary Free / Source-available / Commercial / Free Restricted (or FSF non-free) inbound x
    free / open-source outbound. Target: zero.
@@ -84,6 +86,8 @@ def unknown_grid(engine: LicenseEngine, ids: list[str], details: bool) -> Counte
             stated = any(f is not None and stance(f.verdict) for f in (step(pair) for step in engine.pairs.steps))
             final = engine.pairs.judge(inb, o, None)
             counts["stated" if stated else "silent", final.verdict == "unknown"] += 1
+            if engine.scancode.category(lid) and engine.scancode.category(out):  # both sides have a type
+                counts["typed", final.verdict == "unknown"] += 1
             if details and stated and final.verdict == "unknown":
                 print(f"  unknown although a layer states a verdict: {lid} -> {out} (decided by {final.layer})")
     return counts
@@ -136,6 +140,10 @@ def main() -> None:
     print(f"   some layer states a verdict: {stated_n} pairs, answered unknown {grid['stated', True]} "
           f"({grid['stated', True] / max(stated_n, 1):.3f}) (a higher layer said 'unknown', e.g. OSADL)")
     print(f"   no layer states a verdict: {silent_n} pairs (unknown, with what to check)")
+    typed_n = grid["typed", True] + grid["typed", False]
+    print(f"   ScanCode has a category for both sides: {typed_n} pairs, answered unknown {grid['typed', True]} "
+          f"({grid['typed', True] / max(typed_n, 1):.3f}); over all {stated_n + silent_n} grid pairs "
+          f"{(grid['stated', True] + grid['silent', True]) / max(stated_n + silent_n, 1):.3f}")
 
     wrong = wrong_compatible(engine, ids, args.details)
     print(f"\n3. Wrong 'compatible' ({wrong['checked']} pairs checked): copyleft into permissive "

@@ -48,9 +48,13 @@ class GenerationError(YuanbotError):
 
 
 class LicenseError(YuanbotError):
-    def __init__(self, message: str, suggestions: list[str] | None = None):
+    """`family` is set when the trouble is a licence family named without a version ("LGPL"): callers that
+    can answer per version (the audit) tell it apart from an unknown name without reading the message."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None, *, family: str | None = None):
         super().__init__(message)
         self.suggestions = suggestions or []
+        self.family = family
 
 
 class IngestBusy(YuanbotError):

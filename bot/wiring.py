@@ -233,7 +233,8 @@ def build_app(settings: Settings, *, warm_up: bool = True, components: Component
     services = build_services(settings, components)
     if warm_up:
         components.core_assistant.warm_up()
-    routers = [build_audit_router(services.licenses, license_texts_dir(), settings.audit_max_upload_bytes),
+    routers = [build_audit_router(services.licenses, license_texts_dir(), settings.audit_max_upload_bytes,
+                                  auditor=components.auditor),
                build_license_router(services.licenses, max_identify_bytes=settings.max_identify_body_bytes),
                build_web_router(settings),
                build_wechat_router(settings, services.assistant, services.store,

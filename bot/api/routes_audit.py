@@ -119,10 +119,18 @@ _REQUEST_BODY = {
 
 
 def build_audit_router(
-    advisor: LicenseAdvisor, texts_dir: Path, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    advisor: LicenseAdvisor,
+    texts_dir: Path,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    *,
+    auditor: Auditor | None = None,
 ) -> APIRouter:
-    """`texts_dir` is the licence texts folder (for the NOTICE); its sibling `engine/` has the alias table."""
-    auditor = Auditor(advisor, Path(texts_dir))
+    """`texts_dir` is the licence texts folder (for the NOTICE); its sibling `engine/` has the alias table.
+
+    Pass the process's `auditor` (bot.wiring builds one) so the API, chat and Telegram share one verdict
+    cache; without it the router builds its own.
+    """
+    auditor = auditor if auditor is not None else Auditor(advisor, Path(texts_dir))
     gate = asyncio.Semaphore(MAX_CONCURRENT_AUDITS)
     router = APIRouter(tags=["licenses"])
     limit_mb = max_upload_bytes / 2**20
@@ -174,7 +182,7 @@ def build_audit_router(
         try:
             auditor.validate(outbound, use)
         except LicenseError as exc:
-            raise _unprocessable("unknown_licence", str(exc), exc.suggestions) from None
+            raise _unprocessable(_licence_code(exc), str(exc), exc.suggestions) from None
         upload = await read_upload(request, max_upload_bytes)
         async with gate:
             try:
@@ -186,7 +194,7 @@ def build_audit_router(
                 log.info("audit refused: %s", exc.code, extra={"channel": "api", "sbom_file": upload.filename})
                 raise _unprocessable(exc.code, str(exc)) from None
             except LicenseError as exc:
-                raise _unprocessable("unknown_licence", str(exc), exc.suggestions) from None
+                raise _unprocessable(_licence_code(exc), str(exc), exc.suggestions) from None
         if output == "csv":
             return Response(report_csv(report), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="licence-audit.csv"'})
@@ -195,6 +203,10 @@ def build_audit_router(
         return Response(report.model_dump_json(), media_type="application/json")
 
     return router
+
+
+def _licence_code(exc: LicenseError) -> str:
+    return "licence_family" if exc.family else "unknown_licence"
 
 
 def _unprocessable(code: str, message: str, suggestions: list[str] | None = None) -> HTTPException:

@@ -10,12 +10,15 @@ engine calls.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from license_expression import AND, OR, ExpressionError, get_spdx_licensing
 
 from bot.errors import LicenseError
 from bot.licenses.audit_aliases import AliasTable
@@ -36,7 +39,9 @@ from bot.licenses.audit_models import (
 )
 from bot.licenses.audit_notice import LicenseTexts, build_notice
 from bot.licenses.audit_resolve import METHODS, LicenseResolver, Resolution
+from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom import SbomComponent, SbomDocument, parse_sbom
+from bot.licenses.wording import CHOOSE_BRANCH_ZH
 from bot.ports import LicenseAdvisor
 from bot.types import LicenseCheck
 
@@ -58,6 +63,8 @@ MAX_LISTED = 50  # component names listed per obligation group / unresolved lice
 MAX_DECLARED_CHARS = 300
 MAX_SBOM_TEXTS = 200
 ProgressCallback = Callable[[int, int], None]
+_LICENSING = get_spdx_licensing()
+_BEST_FIRST = ("compatible", "conditional", "unknown", "incompatible")  # the OR branch taken (findings.combine_or)
 
 
 @dataclass(slots=True)
@@ -109,6 +116,7 @@ class Auditor:
         )
         self._checks: BoundedCache[LicenseCheck | LicenseError] = BoundedCache(cache_size)
         self._combined: BoundedCache[str | None] = BoundedCache(cache_size)
+        self._applicable_cache: BoundedCache[list[str]] = BoundedCache(cache_size)
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -131,18 +139,15 @@ class Auditor:
         """The outbound licence as an SPDX expression and the use mode; LicenseError when not understood."""
         use_value = (use or "").strip().lower() or None
         if use_value is not None and use_value not in USES:
-            raise LicenseError(
-                f"未知的使用方式：{use_value[:40]}（可选 binary / saas / static / dynamic） / "
-                f"Unknown use '{use_value[:40]}' (binary, saas, static or dynamic)",
-                list(USES),
-            )
+            raise LicenseError(both("unknown-use", use=use_value[:40]), list(USES))
         try:
             outbound_expression = self.advisor.resolve(outbound.strip())
         except LicenseError as exc:
-            raise LicenseError(
-                f"无法识别出站许可证：{outbound[:80]} / The outbound licence '{outbound[:80]}' is not recognised",
-                exc.suggestions,
-            ) from None
+            if exc.family:  # "GPL", "LGPL AND MIT": a family, not an unknown name
+                message = both("outbound-family", outbound=outbound[:80], family=exc.family,
+                               versions=", ".join(exc.suggestions))
+                raise LicenseError(message, exc.suggestions, family=exc.family) from None
+            raise LicenseError(both("outbound-unknown", outbound=outbound[:80]), exc.suggestions) from None
         return outbound_expression, use_value  # type: ignore[return-value]
 
     def audit(
@@ -155,7 +160,7 @@ class Auditor:
     ) -> AuditReport:
         started = time.perf_counter()
         rows: list[AuditedComponent] = []
-        groups: dict[tuple[str, str], _Group] = {}
+        groups: dict[str, _Group] = {}  # per licence id (with its exception), not per expression
         unresolved: dict[tuple[str, str], _Unresolved] = {}
         methods: dict[str, int] = dict.fromkeys(METHODS, 0)
         sbom_texts: dict[str, str] = {}
@@ -164,7 +169,7 @@ class Auditor:
             row = self._audit_component(component, outbound, use)
             rows.append(row)
             methods[row.resolution] += 1
-            self._fold(row, groups, unresolved)
+            self._fold(row, groups, unresolved, outbound, use)
             _collect_texts(component, sbom_texts)
             if progress is not None and (index % 100 == 0 or index == total):
                 progress(index, total)
@@ -212,11 +217,13 @@ class Auditor:
             "copyright": component.copyright,
         }
         notes = list(component.notes) + licence.notes
+        if licence.expression is None and licence.resolution is not None and licence.resolution.family:
+            return self._family_row(base, licence.resolution, notes, outbound, use)
         if licence.expression is None:
             res = licence.resolution or Resolution(None, "unresolved")
+            zh, en = _not_resolved(res.reason_zh, res.reason_en)
             return AuditedComponent.model_construct(
-                **base, verdict="unresolved",
-                reason=f"许可证未能识别：{res.reason_zh}", reason_en=f"Licence not resolved: {res.reason_en}",
+                **base, verdict="unresolved", reason=zh, reason_en=en,
                 conditions=[], suggestions=list(res.suggestions), notes=notes,
             )
         check = self.check(licence.expression, outbound, use)
@@ -232,6 +239,35 @@ class Auditor:
             conditions=check.conditions, suggestions=[], notes=notes + check.notes,
         )
 
+    def _family_row(
+        self, base: dict, res: Resolution, notes: list[str], outbound: str, use: str | None
+    ) -> AuditedComponent:
+        """A licence family without a version: the engine's verdict when every common version agrees,
+        else unresolved with each version's verdict (the exact version is in the component's licence file)."""
+        check = self.check(res.family or "", outbound, use)
+        rows = check.versions if isinstance(check, LicenseCheck) else []
+        verdicts = {row.verdict for row in rows}
+        if len(verdicts) == 1:
+            verdict = rows[0].verdict
+            versions = ", ".join(row.inbound for row in rows)
+            labels = {"verdict_zh": VERDICT_LABELS[verdict][0], "verdict_en": VERDICT_LABELS[verdict][1]}
+            zh = pair("family-versions-agree", reason=res.reason_zh, versions=versions, **labels)[0]
+            en = pair("family-versions-agree", reason=res.reason_en, versions=versions, **labels)[1]
+            return AuditedComponent.model_construct(
+                **base, verdict=verdict, reason=zh, reason_en=en,
+                conditions=check.conditions if isinstance(check, LicenseCheck) else [],
+                suggestions=list(res.suggestions), notes=notes,
+            )
+        per_version = [(row.inbound, VERDICT_LABELS[row.verdict]) for row in rows]
+        zh = "；".join(f"{v}：{label[0]}" for v, label in per_version)
+        en = "; ".join(f"{v}: {label[1]}" for v, label in per_version)
+        reason_zh, reason_en = _not_resolved(res.reason_zh + (f"（{zh}）" if zh else ""),
+                                             res.reason_en + (f" ({en})" if en else ""))
+        return AuditedComponent.model_construct(
+            **base, verdict="unresolved", reason=reason_zh, reason_en=reason_en,
+            conditions=[], suggestions=list(res.suggestions), notes=notes,
+        )
+
     def _component_licence(self, component: SbomComponent) -> _ComponentLicence:
         declared = "; ".join(d.display() for d in component.licenses) or "(none)"
         if len(declared) > MAX_DECLARED_CHARS:
@@ -239,7 +275,7 @@ class Auditor:
         if not component.licenses:
             return _ComponentLicence(
                 declared, None, "unresolved",
-                Resolution(None, "unresolved", "SBOM 没有给出许可证", "the SBOM gives no licence"),
+                Resolution(None, "unresolved", *pair("no-licence")),
             )
         results = [self.resolver.resolve(d) for d in component.licenses]
         notes = [note for r in results for note in r.notes]
@@ -247,8 +283,12 @@ class Auditor:
         if failed:
             resolved = [r.expression for r in results if r.expression]
             if resolved:
-                notes.append(f"已识别部分：{', '.join(resolved)} / resolved part: {', '.join(resolved)}")
-            return _ComponentLicence(declared, None, "unresolved", failed[0], notes=notes)
+                notes.append(both("resolved-part", parts=", ".join(resolved)))
+            first = failed[0]
+            if len(failed) == 1 and first.family and resolved:  # "LGPL" listed with "MIT": all apply (AND)
+                whole = " AND ".join(f"({r.expression or r.family})" for r in results)
+                first = dataclasses.replace(first, family=whole)
+            return _ComponentLicence(declared, None, "unresolved", first, notes=notes)
         expressions = list(dict.fromkeys(r.expression for r in results if r.expression))
         method = max((r.method for r in results), key=METHODS.index)
         if len(expressions) == 1:
@@ -257,7 +297,7 @@ class Auditor:
         if combined is None:
             return _ComponentLicence(
                 declared, None, "unresolved",
-                Resolution(None, "unresolved", "多个许可证无法组合成表达式", "the licences cannot be combined"),
+                Resolution(None, "unresolved", *pair("cannot-combine")),
                 notes=notes,
             )
         return _ComponentLicence(declared, combined, method, alternatives=self._combine(expressions, "OR"),
@@ -277,19 +317,22 @@ class Auditor:
     def _alternatives_note(self, check: LicenseCheck, alternatives: str, outbound: str, use: str | None) -> str:
         rank = VERDICT_ORDER.index
         alt = self.check(alternatives, outbound, use)
-        note = "SBOM 列出了多个许可证，按全部适用（AND）处理 / several licences are listed; read as all applying (AND)"
+        zh, en = pair("read-as-and")
         if isinstance(alt, LicenseCheck) and rank(alt.verdict) > rank(check.verdict):
-            zh, en = VERDICT_LABELS[alt.verdict]
-            note += f"；若它们是可选的（{alternatives}），结论为“{zh}” / if they are alternatives ({alternatives}) the verdict is '{en}'"
-        return note
+            more_zh, more_en = pair("if-alternatives", alternatives=alternatives,
+                                    verdict_zh=VERDICT_LABELS[alt.verdict][0], verdict_en=VERDICT_LABELS[alt.verdict][1])
+            zh, en = zh + more_zh, en + more_en
+        return f"{zh} / {en}"
 
     # ------------------------------------------------------------------------------------ folding
 
-    @staticmethod
     def _fold(
+        self,
         row: AuditedComponent,
-        groups: dict[tuple[str, str], _Group],
+        groups: dict[str, _Group],
         unresolved: dict[tuple[str, str], _Unresolved],
+        outbound: str,
+        use: str | None,
     ) -> None:
         label = f"{row.name} {row.version}" if row.version else row.name
         if row.verdict == "unresolved":
@@ -297,22 +340,51 @@ class Auditor:
             entry = unresolved.get(key)
             if entry is None:
                 entry = unresolved[key] = _Unresolved(
-                    row.reason.removeprefix("许可证未能识别："),
-                    row.reason_en.removeprefix("Licence not resolved: "),
+                    row.reason.removeprefix(_NOT_RESOLVED[0]),
+                    row.reason_en.removeprefix(_NOT_RESOLVED[1]),
                     row.suggestions,
                 )
             entry.count += 1
             if len(entry.names) < MAX_LISTED:
                 entry.names.append(label)
             return
-        if row.verdict == "incompatible" or not row.conditions or row.expression is None:
+        if row.verdict in ("incompatible", "unknown") or row.expression is None:
             return
-        group = groups.get((row.expression, row.verdict))
-        if group is None:
-            group = groups[(row.expression, row.verdict)] = _Group(row.verdict, row.conditions)
-        group.count += 1
-        if len(group.names) < MAX_LISTED:
-            group.names.append(label)
+        for licence in self._applicable(row.expression, outbound, use):
+            check = self.check(licence, outbound, use)
+            if isinstance(check, LicenseError) or not check.conditions or check.verdict == "incompatible":
+                continue
+            group = groups.get(licence)
+            if group is None:
+                group = groups[licence] = _Group(check.verdict, _without_choice(check.conditions))
+            group.count += 1
+            if len(group.names) < MAX_LISTED:
+                group.names.append(label)
+
+    def _applicable(self, expression: str, outbound: str, use: str | None) -> list[str]:
+        """The licences (each with its exception) whose obligations apply: all of an AND, the best of an OR."""
+
+        def compute() -> list[str]:
+            try:
+                tree = _LICENSING.parse(expression, validate=False)
+            except ExpressionError:
+                return []
+            return list(dict.fromkeys(self._applicable_in(tree, outbound, use)))
+
+        return self._applicable_cache.get_or_compute((expression, outbound, use), compute)
+
+    def _applicable_in(self, node: object, outbound: str, use: str | None) -> list[str]:
+        if isinstance(node, AND):
+            return [leaf for arg in node.args for leaf in self._applicable_in(arg, outbound, use)]
+        if isinstance(node, OR):
+            def rank(arg: object) -> tuple[int, int]:  # as the engine picks: best verdict, then fewest conditions
+                check = self.check(str(arg), outbound, use)
+                if isinstance(check, LicenseError):
+                    return len(_BEST_FIRST), 0
+                return _BEST_FIRST.index(check.verdict), len(check.conditions)
+
+            return self._applicable_in(min(node.args, key=rank), outbound, use)
+        return [str(node)]
 
     def _summary(
         self,
@@ -327,10 +399,10 @@ class Auditor:
         for row in rows:
             counts[row.verdict] += 1
         total = len(rows)
-        use_zh = f"，使用方式 {use}" if use else ""
-        use_en = f", use {use}" if use else ""
-        parts_zh = "，".join(f"{counts[v]} 个{VERDICT_LABELS[v][0]}" for v in VERDICT_ORDER if counts[v])
-        parts_en = ", ".join(f"{counts[v]} {VERDICT_LABELS[v][1]}" for v in VERDICT_ORDER if counts[v])
+        use_zh, use_en = pair("headline-use", use=use) if use else ("", "")
+        parts = [pair("count-part", n=counts[v], label_zh=VERDICT_LABELS[v][0], label_en=VERDICT_LABELS[v][1])
+                 for v in VERDICT_ORDER if counts[v]]
+        parts_zh, parts_en = "，".join(p[0] for p in parts), ", ".join(p[1] for p in parts)
         return AuditSummary(
             outbound=outbound,
             use=use,
@@ -346,8 +418,10 @@ class Auditor:
             conflicts=counts["incompatible"],
             unresolved=counts["unresolved"],
             passed=counts["incompatible"] == 0,
-            headline_zh=f"{total} 个组件（出站许可证 {outbound}{use_zh}）：{parts_zh}。",
-            headline_en=f"{total} components (outbound {outbound}{use_en}): {parts_en}.",
+            headline_zh=pair("headline", total=total, outbound=outbound, use_zh=use_zh, use_en=use_en,
+                             parts=parts_zh)[0],
+            headline_en=pair("headline", total=total, outbound=outbound, use_zh=use_zh, use_en=use_en,
+                             parts=parts_en)[1],
             resolution={k: v for k, v in methods.items() if v},
             notes=list(document.notes),
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -366,18 +440,31 @@ def _collect_texts(component: SbomComponent, sbom_texts: dict[str, str]) -> None
                 sbom_texts[ref.ref] = ref.text
 
 
-def _obligation_groups(groups: dict[tuple[str, str], _Group]) -> list[ObligationGroup]:
+_NOT_RESOLVED = pair("not-resolved", reason="")  # the prefix of an unresolved row's reason
+
+
+def _not_resolved(reason_zh: str, reason_en: str) -> tuple[str, str]:
+    return pair("not-resolved", reason=reason_zh)[0], pair("not-resolved", reason=reason_en)[1]
+
+
+def _without_choice(conditions: list[str]) -> list[str]:
+    """A licence's conditions minus "choose the X branch" (that belongs to the component, not the licence)."""
+    return [c for c in conditions if not c.startswith(CHOOSE_BRANCH_ZH)]
+
+
+def _obligation_groups(groups: dict[str, _Group]) -> list[ObligationGroup]:
     result = []
-    for (expression, verdict), group in sorted(groups.items(), key=lambda item: (-item[1].count, item[0][0])):
-        n = group.count
+    for expression, group in sorted(groups.items(), key=lambda item: (-item[1].count, item[0])):
+        n, verdict = group.count, group.verdict
         plural = "s" if n != 1 else ""
         obligations = []
         for condition in group.conditions:
             zh, sep, en = condition.partition(" / ")
             en = en if sep else zh
-            obligations.append(
-                Obligation(zh=f"{zh}（{n} 个 {expression} 组件）", en=f"{en} ({n} {expression} component{plural})")
-            )
+            obligations.append(Obligation(zh=pair("obligation-count", text=zh, n=n, licence=expression,
+                                                  plural=plural)[0],
+                                          en=pair("obligation-count", text=en, n=n, licence=expression,
+                                                  plural=plural)[1]))
         result.append(
             ObligationGroup(license=expression, verdict=verdict, component_count=n,  # type: ignore[arg-type]
                             components=group.names, obligations=obligations)

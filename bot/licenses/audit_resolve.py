@@ -7,8 +7,10 @@ Order, most certain first; the first that works wins:
    "name" for free-text names
 3. the name reworded: "X (ABBR)" -> "X" or "ABBR"; "A or B" / "A and B"  -> "name"
 4. the licence URL (alias table, then the SPDX list's seeAlso)        -> "url"
-5. names that leave the licence or version open ("BSD License"), read as the stricter common variant, with
-   a note saying so                                                   -> "alias"
+5. a licence family named without a version ("LGPL", "BSD License", "GNU General Public License"): never
+   pinned to one version; unresolved with the family's versions, and `family` set so the audit can ask
+   the engine for the per-version verdicts                          -> "unresolved"
+   other names that leave the licence open ("MIT-style"), read as the table says, with a note -> "alias"
 6. `LicenseAdvisor.identify` on a licence text (inline, or a LicenseRef's extracted text) -> "text"
 Otherwise "unresolved", with the reason and "did you mean" suggestions.
 """
@@ -24,6 +26,7 @@ from typing import Literal
 from bot.errors import LicenseError
 from bot.licenses.audit_aliases import AliasTable, looks_like_url
 from bot.licenses.audit_cache import BoundedCache
+from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom_model import MAX_LICENSE_TEXT_CHARS, DeclaredLicense, LicenseRefText
 from bot.ports import LicenseAdvisor
 
@@ -47,6 +50,7 @@ class Resolution:
     reason_en: str = ""
     suggestions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    family: str | None = None  # the declared text when it names a licence family ("LGPL", "LGPL AND MIT")
 
 
 class LicenseResolver:
@@ -90,7 +94,7 @@ class LicenseResolver:
                 return found
         for value in (declared.expression, declared.name):
             if value and not_license is None and len(value) <= MAX_LICENSE_CHARS:
-                found = self._ambiguous(value)
+                found = self._family(value) or self._ambiguous(value)
                 if found is not None:
                     return found
         if declared.text:
@@ -103,10 +107,8 @@ class LicenseResolver:
                 _dedupe(list(not_license.suggestions) + suggestions),
             )
         if not (declared.expression or declared.name or declared.url or declared.text):
-            return Resolution(None, "unresolved", "SBOM 没有给出许可证", "the SBOM gives no licence")
-        return Resolution(
-            None, "unresolved", "无法识别这个许可证", "the licence is not recognised", _dedupe(suggestions)
-        )
+            return Resolution(None, "unresolved", *pair("no-licence"))
+        return Resolution(None, "unresolved", *pair("not-recognised"), _dedupe(suggestions))
 
     def _alias(self, value: str) -> Resolution | None:
         expression = self.aliases.name(value)
@@ -119,11 +121,21 @@ class LicenseResolver:
         found = self._accept(expression, "alias")
         if found is None:
             return None
-        note = (
-            f"“{value[:80]}”没有写明具体许可证或版本，按 {found.expression} 处理，请核对许可证原文 / "
-            f"'{value[:80]}' does not say which licence or version; read as {found.expression} — check the licence text"
-        )
+        note = both("ambiguous-name", value=value[:80], expression=found.expression)
         return Resolution(found.expression, "alias", notes=(note,))
+
+    def _family(self, value: str) -> Resolution | None:
+        """A family named without a version, alone, in an expression or in "Name (ABBR)": never a guess."""
+        match = _PARENTHESISED.match(value)
+        for text in (value, *(match.group("outer", "inner") if match else ())):
+            try:
+                self.advisor.resolve(text)
+            except LicenseError as exc:
+                if exc.family:
+                    return family_resolution(text, exc.family, exc.suggestions)
+            else:
+                return None
+        return None
 
     def _engine(self, value: str, method: Method, suggestions: list[str]) -> Resolution | None:
         try:
@@ -203,13 +215,15 @@ class LicenseResolver:
             return None
 
 
+def family_resolution(text: str, family: str, versions: list[str]) -> Resolution:
+    """Unresolved, saying which versions the family has and where the exact one is written."""
+    short = " / ".join(dict.fromkeys(v.removesuffix("-only").removesuffix("-or-later") for v in versions))
+    return Resolution(None, "unresolved", *pair("family", family=family, short=short),
+                      tuple(versions)[:MAX_SUGGESTIONS + 3], family=text)
+
+
 def _too_long(length: int) -> Resolution:
-    return Resolution(
-        None,
-        "unresolved",
-        f"许可证字段过长（{length} 个字符，最多读取 {MAX_LICENSE_CHARS} 个）",
-        f"the licence field is too long ({length} characters; at most {MAX_LICENSE_CHARS} are read)",
-    )
+    return Resolution(None, "unresolved", *pair("too-long", length=length, limit=MAX_LICENSE_CHARS))
 
 
 def _dedupe(items: list[str]) -> tuple[str, ...]:

@@ -130,8 +130,15 @@ class LicenseEngine:
             return self._check(inp, outp, use_n)
         if len(set(inp.families) | set(outp.families)) > 1 or (inp.families and outp.families):
             a, b = (list(inp.families) + list(outp.families))[:2]
-            out_family = self.catalog.families.get(b)
-            raise LicenseError(wording.error("family-pin-one", a=a, b=b), list(out_family.versions) if out_family else [])
+            fa, fb = self.catalog.families.get(a), self.catalog.families.get(b)
+            versions = list(dict.fromkeys([*(fa.versions if fa else ()), *(fb.versions if fb else ())]))
+            if inp.families and outp.families:  # one on each side: pinning your own licence is the easy fix
+                raise LicenseError(wording.error("family-pin-one", a=a, b=b),
+                                   list(fb.versions if fb else ()) + list(fa.versions if fa else ()), family=a)
+            raise LicenseError(wording.error(
+                "family-pin-side", a=a, b=b, role=wording.ROLE_NAME["inbound" if inp.families else "outbound"],
+                a_versions=", ".join(fa.versions if fa else ()), b_versions=", ".join(fb.versions if fb else ()),
+            ), versions, family=a)
         role = "inbound" if inp.families else "outbound"
         family = self.catalog.families.get((inp.families or outp.families)[0])
         rows = []

@@ -48,6 +48,7 @@ _DEPRECATED_PLAIN = {
 }
 _GNU_FAMILIES = ("GPL", "LGPL", "AGPL", "GFDL")
 _GNU_SHORT = re.compile(r"^(A?GPL|LGPL|GFDL)-(\d\.\d)(\+)?$")
+_VERSION_TAIL = re.compile(r"v?[\d.]*")  # what may follow a prefix of an exception name: a version only
 
 
 @dataclass
@@ -86,6 +87,16 @@ class UnknownNameError(LicenseError):
     def suggestions(self, value: list[str]) -> None:
         if value:
             self._computed = list(value)
+
+    def __str__(self) -> str:
+        """The message; with nothing close to suggest it says so and where the list is (shown only when read)."""
+        message = super().__str__()
+        if self.suggestions:
+            return message
+        zh, sep, en = message.partition(" / ")
+        hint_zh, hint_en = "（没有相近的许可证 id，完整列表见 https://spdx.org/licenses/）", (
+            " (no close licence id; the full list is at https://spdx.org/licenses/)")
+        return f"{zh}{hint_zh} / {en}{hint_en}" if sep else f"{message}{hint_en}"
 
 
 # ---------------------------------------------------------------------------------------- catalog
@@ -245,10 +256,20 @@ class LicenseCatalog:
                 out.append(pool[m])
         if len(out) < n and sq:
             for m in difflib.get_close_matches(sq, list(self._squash), n=n, cutoff=0.75):
-                lid = self._squash[m]
-                if lid not in out:
+                lid = self._current(self._squash[m])
+                if lid is not None and lid not in out:
                     out.append(lid)
         return out[:n]
+
+    def _current(self, lid: str) -> str | None:
+        """A deprecated id's current one (GPL-3.0 -> GPL-3.0-only); None when it has none."""
+        if not self.licenses[lid].deprecated:
+            return lid
+        try:
+            current = self.canonical(lid, lid)
+        except LicenseError:
+            return None
+        return None if current.exception or self.licenses[current.id].deprecated else current.id
 
     def unknown(self, text: str, shown: str | None = None) -> UnknownNameError:
         """The error for a name we cannot resolve, with lazily computed suggestions."""
@@ -258,7 +279,8 @@ class LicenseCatalog:
     def family_error(self, family: Family) -> LicenseError:
         """A family where one licence is needed: name the versions to choose from."""
         return LicenseError(wording.error("family-needs-version", family=family.key,
-                                          versions=", ".join(family.versions)), list(family.versions))
+                                          versions=", ".join(family.versions)), list(family.versions),
+                            family=family.key)
 
     def resolve(self, text: str) -> Resolution:
         """One licence name (not an expression) -> Resolution; raises LicenseError."""
@@ -323,7 +345,11 @@ class LicenseCatalog:
         if sk in self._exc_squash:
             return self._exc_squash[sk]
         cands = sorted({eid for key, eid in self._exc_squash.items() if sk and key.startswith(sk)})
-        if len(cands) == 1:
+        # an exception is never guessed: a prefix stands for one only when all it leaves out is the version
+        # ("Classpath exception" -> Classpath-exception-2.0), not words ("LGPL" is not LGPL-3.0-linking-exception)
+        versioned = {eid for key, eid in self._exc_squash.items()
+                     if sk and key.startswith(sk) and _VERSION_TAIL.fullmatch(key[len(sk):])}
+        if len(cands) == 1 and versioned == set(cands):
             return cands[0]
         return self._raise_unknown_exception(raw, cands)
 

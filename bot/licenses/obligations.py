@@ -87,6 +87,28 @@ CATEGORY_DEFAULTS: dict[str, list[str]] = {
     "unclassified": ["逐条核对许可证条款 / Check the licence terms clause by clause"],
 }
 
+# Obligations the licence texts state that the handbook's "condition" terms leave out (it files the
+# endorsement ban under restrictions, and LGPL relinking under compliance notes). Keyed by the id without
+# -only / -or-later; each phrase cites the clause.
+_ENDORSEMENT = (
+    "不得使用版权人或贡献者的名字为衍生产品背书或推广（许可证第 3 条） / Do not use the names of the copyright "
+    "holder or contributors to endorse or promote derived products (licence clause 3)"
+)
+_RELINK = (
+    "允许用户用修改后的库重新链接你的程序（LGPL-2.1 第 6 条 / LGPL-3.0 第 4 条） / Allow users to relink your "
+    "program with a modified version of the library (LGPL-2.1 §6, LGPL-3.0 §4)"
+)
+TEXT_CLAUSES: dict[str, list[str]] = {
+    "BSD-3-Clause": [_ENDORSEMENT],
+    "BSD-3-Clause-Clear": [_ENDORSEMENT],
+    "BSD-3-Clause-LBNL": [_ENDORSEMENT],
+    "BSD-4-Clause": [_ENDORSEMENT.replace("第 3 条", "第 4 条").replace("clause 3", "clause 4")],
+    "LGPL-2.0": [_RELINK.replace("LGPL-2.1 第 6 条 / LGPL-3.0 第 4 条", "LGPL-2.0 第 6 条")
+                 .replace("LGPL-2.1 §6, LGPL-3.0 §4", "LGPL-2.0 §6")],
+    "LGPL-2.1": [_RELINK.replace(" / LGPL-3.0 第 4 条", "").replace(", LGPL-3.0 §4", "")],
+    "LGPL-3.0": [_RELINK.replace("LGPL-2.1 第 6 条 / ", "").replace("LGPL-2.1 §6, ", "")],
+}
+
 MODIFIED_PREFIX = "如有修改："
 MODIFIED_PREFIX_EN = "If modified: "
 
@@ -143,9 +165,10 @@ class Obligations:
 
     def for_license(self, lid: str, category: str, mode: str = "binary") -> list[str]:
         table = self.source if mode == "source" else self.binary
-        if lid in table:
-            return list(table[lid])
-        return list(CATEGORY_DEFAULTS.get(category, CATEGORY_DEFAULTS["unclassified"]))
+        found = table.get(lid)
+        phrases = list(found if found is not None else CATEGORY_DEFAULTS.get(category, CATEGORY_DEFAULTS["unclassified"]))
+        base = lid.removesuffix("-only").removesuffix("-or-later").removesuffix("+")
+        return phrases + [p for p in TEXT_CLAUSES.get(base, []) if p not in phrases]
 
     def has(self, lid: str) -> bool:
         return lid in self.binary

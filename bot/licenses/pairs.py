@@ -311,6 +311,12 @@ class PairJudge:
             entry = self.fsf.get(i)
             if co in COPYLEFT and entry is not None and (entry.gpl_compatible("2") or entry.gpl_compatible("3")):
                 return found("compatible", "permissive-to-copyleft", [entry.reference()])
+            file_level = refs.FILE_LEVEL_COPYLEFT.get(o)
+            # the permissive files keep their own licence beside the copyleft ones (an advertising clause
+            # reaches the whole product, so those licences are left to what the other layers say)
+            if file_level is not None and self.rules.kind_rule(i, "permissive") is None:
+                return found("compatible", "permissive-to-file-copyleft", [file_level],
+                             [wording.both("cond-keep-permissive-files", i=i, o=o), *self.obligations_for(p.inb, p.use)])
             if co in COPYLEFT:
                 return found("unknown", "permissive-unverified", [], [])
             return None

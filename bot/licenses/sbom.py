@@ -21,6 +21,7 @@ import yaml
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from bot.licenses.audit_wording import pair
 from bot.licenses.sbom_cyclonedx import NAMESPACE_PREFIX, read_cyclonedx_json, read_cyclonedx_xml
 from bot.licenses.sbom_model import (
     MAX_COMPONENTS,
@@ -73,7 +74,7 @@ _RDF_ROOT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
 def parse_sbom(data: bytes, filename: str | None = None, content_type: str | None = None) -> SbomDocument:
     """Parse an uploaded SBOM. `filename` and `content_type` are hints only (YAML needs one)."""
     if not data.strip():
-        raise SbomError("empty", "文件是空的", "The file is empty")
+        raise SbomError("empty", *pair("empty"))
     _reject_binary(data)
     text = _decode(data)
     head = text.lstrip()[:1]
@@ -88,7 +89,7 @@ def parse_sbom(data: bytes, filename: str | None = None, content_type: str | Non
     elif (delimiter := looks_like_table(text)) is not None:
         document = read_table(text, delimiter)
     else:
-        raise not_sbom("文件不是 JSON、XML 或 CSV", "The file is not JSON, XML or CSV")
+        raise not_sbom(*pair("not-json-xml-csv"))
     log.info(
         "SBOM read",
         extra={"sbom_format": document.description, "components": document.component_count,
@@ -103,10 +104,10 @@ def parse_sbom(data: bytes, filename: str | None = None, content_type: str | Non
 def _reject_binary(data: bytes) -> None:
     for magic, zh, en in _MAGIC:
         if data.startswith(magic):
-            raise SbomError("binary", f"文件是{zh}，不是 SBOM", f"The file is {en}, not an SBOM")
+            raise SbomError("binary", *pair("binary-kind", kind_zh=zh, kind_en=en))
     head = data[:65_536]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SbomError("binary", "文件是二进制文件，不是 SBOM", "The file is binary, not an SBOM")
+        raise SbomError("binary", *pair("binary"))
 
 
 def _decode(data: bytes) -> str:
@@ -115,17 +116,11 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-16")
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SbomError(
-            "not_text", "文件不是 UTF-8 文本，不是 SBOM", "The file is not UTF-8 text, so not an SBOM"
-        ) from None
+        raise SbomError("not_text", *pair("not-utf8")) from None
 
 
 def _too_deep() -> SbomError:
-    return SbomError(
-        "too_deep",
-        f"文件嵌套超过 {MAX_NESTING} 层，拒绝处理",
-        f"The document is nested more than {MAX_NESTING} levels deep and is refused",
-    )
+    return SbomError("too_deep", *pair("too-deep", limit=MAX_NESTING))
 
 
 def _json_depth(text: str) -> int:
@@ -144,9 +139,9 @@ def _from_json(text: str) -> SbomDocument:
     try:
         doc = json.loads(text)
     except ValueError as exc:
-        line = f"（第 {exc.lineno} 行）" if isinstance(exc, json.JSONDecodeError) else ""
-        line_en = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise SbomError("invalid_json", f"文件不是有效的 JSON{line}", f"The file is not valid JSON{line_en}") from None
+        where = pair("invalid-json-line", line=exc.lineno) if isinstance(exc, json.JSONDecodeError) else pair(
+            "invalid-json")
+        raise SbomError("invalid_json", *where) from None
     return _from_tree(doc, "JSON")
 
 
@@ -156,20 +151,16 @@ def _from_tree(doc: Any, encoding: str) -> SbomDocument:
         bom_format = str(doc.get("bomFormat", "")).strip().lower()
         if bom_format == "cyclonedx" or (not bom_format and "specVersion" in doc and "components" in doc):
             if encoding != "JSON":
-                raise not_sbom("CycloneDX 只支持 JSON 和 XML", "CycloneDX is only read as JSON or XML")
+                raise not_sbom(*pair("cyclonedx-yaml"))
             return read_cyclonedx_json(doc)
         if "spdxVersion" in doc:
             return read_spdx_dict(doc, encoding)
         if "@context" in doc and "spdx" in json.dumps(doc.get("@context"))[:2000].lower():
-            raise SbomError(
-                "unsupported_version",
-                "不支持 SPDX 3 (JSON-LD)，请导出 SPDX 2.3",
-                "SPDX 3 (JSON-LD) is not supported; export SPDX 2.3 instead",
-            )
+            raise SbomError("unsupported_version", *pair("spdx-3"))
     if looks_like_json_list(doc):
         return read_json_list(doc)
     what = "JSON" if encoding == "JSON" else "YAML"
-    raise not_sbom(f"这是 {what} 文件，但不是 SBOM", f"The file is valid {what} but not an SBOM")
+    raise not_sbom(*pair("valid-not-sbom", what=what))
 
 
 # ------------------------------------------------------------------------------------------ YAML
@@ -181,11 +172,7 @@ def _from_yaml(text: str) -> SbomDocument:
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent):
-                raise SbomError(
-                    "yaml_alias",
-                    "YAML 含锚点引用（可被用作“十亿笑声”攻击），拒绝处理",
-                    "The YAML uses anchors/aliases (a 'billion laughs' risk) and is refused",
-                )
+                raise SbomError("yaml_alias", *pair("yaml-alias"))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_NESTING:
@@ -194,7 +181,7 @@ def _from_yaml(text: str) -> SbomDocument:
                 depth -= 1
         doc = yaml.load(text, Loader=loader)  # a safe loader (C or Python), checked above
     except yaml.YAMLError:
-        raise not_sbom("文件不是有效的 YAML", "The file is not valid YAML") from None
+        raise not_sbom(*pair("invalid-yaml")) from None
     return _from_tree(doc, "YAML")
 
 
@@ -209,7 +196,7 @@ def _from_xml(text: str) -> SbomDocument:
         return read_cyclonedx_xml(root)
     if root.tag == _RDF_ROOT and _SPDX_RDF_NS in text[:5000]:
         return read_spdx_rdf(text)
-    raise not_sbom("这是 XML 文件，但不是 CycloneDX 或 SPDX", "The file is XML but neither CycloneDX nor SPDX")
+    raise not_sbom(*pair("other-xml"))
 
 
 def _parse_xml(text: str) -> Element:
@@ -229,17 +216,11 @@ def _parse_xml(text: str) -> Element:
             else:
                 depth -= 1
     except DefusedXmlException:
-        raise SbomError(
-            "xml_entities",
-            "XML 含 DTD 或实体声明（可被用作实体炸弹），出于安全原因拒绝处理",
-            "The XML declares a DTD or entities (an entity-bomb risk) and is refused for safety",
-        ) from None
+        raise SbomError("xml_entities", *pair("xml-entities")) from None
     except ParseError as exc:
-        raise SbomError(
-            "invalid_xml", f"文件不是有效的 XML（{exc}）", f"The file is not well-formed XML ({exc})"
-        ) from None
+        raise SbomError("invalid_xml", *pair("invalid-xml-why", why=exc)) from None
     if root is None:
-        raise SbomError("invalid_xml", "文件不是有效的 XML", "The file is not well-formed XML")
+        raise SbomError("invalid_xml", *pair("invalid-xml"))
     return root
 
 

@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element
 from cyclonedx.model.component import Component
 from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
 
+from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom_model import (
     MAX_COMPONENTS,
     MAX_LICENSE_TEXT_CHARS,
@@ -35,28 +36,20 @@ NAMESPACE_PREFIX = "http://cyclonedx.org/schema/bom/"
 
 def _check_version(version: str | None, notes: list[str]) -> str | None:
     if version is None:
-        notes.append("文件没有写明 CycloneDX 版本，按 1.6 读取 / The file states no CycloneDX version; read as 1.6")
+        notes.append(both("cdx-no-version"))
         return None
     if version not in SUPPORTED_VERSIONS:
-        raise SbomError(
-            "unsupported_version",
-            f"不支持的 CycloneDX 版本 {clip(version, 20)}（支持 1.2–1.6）",
-            f"CycloneDX version {clip(version, 20)} is not supported (1.2–1.6 are)",
-        )
+        raise SbomError("unsupported_version", *pair("cdx-version", version=clip(version, 20)))
     return version
 
 
 def _too_many(count: int) -> None:
     if count > MAX_COMPONENTS:
-        raise SbomError(
-            "too_many_components",
-            f"SBOM 含 {count} 个组件，超过 {MAX_COMPONENTS} 的上限",
-            f"The SBOM lists {count} components, more than the limit of {MAX_COMPONENTS}",
-        )
+        raise SbomError("too_many_components", *pair("too-many", count=count, limit=MAX_COMPONENTS))
 
 
 def _no_components() -> SbomError:
-    return SbomError("no_components", "这个 SBOM 没有列出任何组件", "This SBOM lists no components")
+    return SbomError("no_components", *pair("cdx-no-components"))
 
 
 class _Leniency:
@@ -75,11 +68,7 @@ class _Leniency:
 
     def finish(self) -> None:
         if self.count:
-            self.notes.append(
-                f"{self.count} 个组件不符合 CycloneDX 规范，已按宽松方式读取（首个：{self.first}） / "
-                f"{self.count} components deviate from the CycloneDX schema and were read leniently "
-                f"(first: {self.first})"
-            )
+            self.notes.append(both("cdx-lenient", count=self.count, first=self.first))
 
 
 # --------------------------------------------------------------------------------------------- JSON
@@ -90,9 +79,7 @@ def read_cyclonedx_json(doc: dict[str, Any]) -> SbomDocument:
     version = _check_version(clip(doc.get("specVersion"), 40), notes)
     top = doc.get("components")
     if top is not None and not isinstance(top, list):
-        raise SbomError(
-            "invalid_sbom", "CycloneDX 的 components 不是列表", "The CycloneDX 'components' field is not a list"
-        )
+        raise SbomError("invalid_sbom", *pair("cdx-components-shape"))
     raw = list(_flatten_json(top or []))
     _too_many(len(raw))
     if not raw:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from bot.errors import YuanbotError
+from bot.licenses.audit_wording import pair
 
 # Limits that keep a hostile or broken file from costing more than a normal one.
 MAX_NESTING = 64  # JSON/YAML/XML depth; real CycloneDX/SPDX stays below 20
@@ -107,9 +108,7 @@ def clip(value: object, limit: int = MAX_FIELD_CHARS) -> str | None:
 
 
 def not_sbom(what: str, what_en: str) -> SbomError:
-    return SbomError(
-        "not_sbom",
-        f"{what}，不是 SBOM（支持 CycloneDX JSON/XML、SPDX JSON/YAML/tag-value/RDF、或含名称/版本/许可证列的 CSV/TSV）",
-        f"{what_en}, not an SBOM (accepted: CycloneDX JSON/XML, SPDX JSON/YAML/tag-value/RDF, or a CSV/TSV "
-        f"list with name, version and licence columns)",
-    )
+    """`what` names the problem; "not an SBOM" is added only when it does not say so already."""
+    zh = what if "SBOM" in what else pair("not-sbom", what=what)[0]
+    en = what_en if "SBOM" in what_en else pair("not-sbom", what=what_en)[1]
+    return SbomError("not_sbom", pair("accepted", what=zh)[0], pair("accepted", what=en)[1])

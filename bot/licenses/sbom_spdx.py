@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom_model import (
     MAX_COMPONENTS,
     MAX_LICENSE_TEXT_CHARS,
@@ -52,13 +53,9 @@ class _Package:
 def check_version(version: Any) -> str:
     text = clip(version, 40)
     if text is None:
-        raise SbomError("unsupported_version", "SPDX 文档没有写明 spdxVersion", "The SPDX document states no spdxVersion")
+        raise SbomError("unsupported_version", *pair("spdx-no-version"))
     if text.upper() not in SUPPORTED_VERSIONS:
-        raise SbomError(
-            "unsupported_version",
-            f"不支持的 SPDX 版本 {text}（支持 SPDX-2.1–2.3）",
-            f"SPDX version {text} is not supported (SPDX-2.1 to 2.3 are)",
-        )
+        raise SbomError("unsupported_version", *pair("spdx-version", version=text))
     return text.upper().removeprefix("SPDX-")
 
 
@@ -71,12 +68,16 @@ def read_spdx_dict(doc: dict[str, Any], encoding: str) -> SbomDocument:
     from spdx_tools.spdx.parser.error import SPDXParsingError
     from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
 
-    raw_packages = doc.get("packages") if isinstance(doc.get("packages"), list) else []
-    raw_by_id = {str(p.get("SPDXID")): p for p in raw_packages if isinstance(p, dict)}
+    raw_packages = _check_packages(doc.get("packages"))
+    raw_by_id = {str(p.get("SPDXID")): p for p in raw_packages}
+    misshapen = _misshapen_fields(doc)
     try:
+        if misshapen:  # spdx-tools would fail with AttributeError/TypeError on these: do not ask it
+            raise SPDXParsingError(misshapen)
         parsed = JsonLikeDictParser().parse(doc)
-    except SPDXParsingError as exc:
-        _lenient_note(notes, exc.get_messages())
+    except Exception as exc:  # noqa: BLE001 - spdx-tools raises AttributeError/TypeError too on odd shapes
+        messages = exc.get_messages() if isinstance(exc, SPDXParsingError) else [f"{type(exc).__name__}: {exc}"]
+        _lenient_note(notes, messages)
         packages = [_package_from_dict(p) for p in raw_by_id.values()]
         described = _described_from_dict(doc)
         refs = _refs_from_dicts(doc.get("hasExtractedLicensingInfos"))
@@ -87,12 +88,61 @@ def read_spdx_dict(doc: dict[str, Any], encoding: str) -> SbomDocument:
     return _document(version, encoding, [p for p in packages if p is not None], described, refs, notes)
 
 
+# The fields whose shape spdx-tools assumes (it dereferences them without checking): name -> JSON type.
+_SHAPES: dict[str, type] = {
+    "creationInfo": dict,
+    "relationships": list,
+    "documentDescribes": list,
+    "files": list,
+    "snippets": list,
+    "externalDocumentRefs": list,
+    "hasExtractedLicensingInfos": list,
+    "annotations": list,
+}
+_PACKAGE_SHAPES: dict[str, type] = {"externalRefs": list, "checksums": list, "annotations": list,
+                                    "packageVerificationCode": dict, "attributionTexts": list}
+_TYPE_NAMES = {dict: "an object", list: "a list"}
+
+
+def _check_packages(value: Any) -> list[dict[str, Any]]:
+    """The `packages` list; anything else there is one clear error (there is nothing to audit without it)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
+        raise SbomError("invalid_sbom", *pair("spdx-packages-shape"))
+    return value
+
+
+def _misshapen_fields(doc: dict[str, Any]) -> list[str]:
+    """'creationInfo is not an object', … for the fields spdx-tools would crash on (empty when all fit)."""
+    wrong = [f"{key} is not {_TYPE_NAMES[kind]}" for key, kind in _SHAPES.items()
+             if doc.get(key) is not None and not isinstance(doc[key], kind)]
+    for key in ("relationships", "files", "snippets", "externalDocumentRefs", "annotations",
+                "hasExtractedLicensingInfos"):
+        items = doc.get(key)
+        if isinstance(items, list) and not all(isinstance(x, dict) for x in items):
+            wrong.append(f"{key} holds an item that is not an object")
+    for package in doc.get("packages") or []:
+        for key, kind in _PACKAGE_SHAPES.items():
+            if package.get(key) is not None and not isinstance(package[key], kind):
+                wrong.append(f"package {clip(package.get('SPDXID'), 80)}: {key} is not {_TYPE_NAMES[kind]}")
+        for key in ("externalRefs", "checksums", "annotations"):
+            items = package.get(key)
+            if isinstance(items, list) and not all(isinstance(x, dict) for x in items):
+                wrong.append(f"package {clip(package.get('SPDXID'), 80)}: {key} holds an item that is not an object")
+    return wrong
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _package_from_dict(raw: dict[str, Any]) -> _Package | None:
     name = clip(raw.get("name"))
     if name is None:
         return None
     purl = None
-    for ref in raw.get("externalRefs") or []:
+    for ref in _list(raw.get("externalRefs")):
         if isinstance(ref, dict) and str(ref.get("referenceType", "")).lower() == "purl":
             purl = clip(ref.get("referenceLocator"))
     return _Package(
@@ -107,9 +157,9 @@ def _package_from_dict(raw: dict[str, Any]) -> _Package | None:
 
 
 def _described_from_dict(doc: dict[str, Any]) -> set[str]:
-    described = {str(x) for x in doc.get("documentDescribes") or [] if isinstance(x, str)}
+    described = {x for x in _list(doc.get("documentDescribes")) if isinstance(x, str)}
     doc_id = str(doc.get("SPDXID") or "SPDXRef-DOCUMENT")
-    for rel in doc.get("relationships") or []:
+    for rel in _list(doc.get("relationships")):
         if not isinstance(rel, dict):
             continue
         kind = str(rel.get("relationshipType", "")).upper()
@@ -191,8 +241,9 @@ def read_spdx_tagvalue(text: str) -> SbomDocument:
         with contextlib.redirect_stderr(io.StringIO()):  # ply announces its table generation on stderr
             parser = Parser(write_tables=False, debug=False, errorlog=yacc.NullLogger())
         parsed = parser.parse(text)
-    except SPDXParsingError as exc:
-        _lenient_note(notes, exc.get_messages())
+    except Exception as exc:  # noqa: BLE001 - as for JSON: the parser raises more than SPDXParsingError
+        messages = exc.get_messages() if isinstance(exc, SPDXParsingError) else [f"{type(exc).__name__}: {exc}"]
+        _lenient_note(notes, messages)
         packages, described, refs = _tagvalue_by_hand(text)
     else:
         packages = [_package_from_model(p, None) for p in parsed.packages]
@@ -281,15 +332,10 @@ def read_spdx_rdf(xml_text: str) -> SbomDocument:
         graph.parse(data=xml_text, format="xml")
         parsed = translate_graph_to_document(graph)
     except SPDXParsingError as exc:
-        raise SbomError(
-            "invalid_sbom",
-            f"SPDX RDF 文档无法读取：{clip(exc.get_messages()[0] if exc.get_messages() else '', 200)}",
-            f"The SPDX RDF document cannot be read: {clip(exc.get_messages()[0] if exc.get_messages() else '', 200)}",
-        ) from None
+        first = clip(exc.get_messages()[0] if exc.get_messages() else "", 200)
+        raise SbomError("invalid_sbom", *pair("spdx-rdf-unreadable", first=first)) from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises parser-specific errors
-        raise SbomError(
-            "invalid_sbom", "SPDX RDF/XML 文档格式错误", f"The SPDX RDF/XML document is malformed ({type(exc).__name__})"
-        ) from None
+        raise SbomError("invalid_sbom", *pair("spdx-rdf-malformed", kind=type(exc).__name__)) from None
     version = check_version(parsed.creation_info.spdx_version)
     packages = [_package_from_model(p, None) for p in parsed.packages]
     return _document(
@@ -321,13 +367,9 @@ def _document(
     else:
         components, product = packages, None
     if len(components) > MAX_COMPONENTS:
-        raise SbomError(
-            "too_many_components",
-            f"SBOM 含 {len(components)} 个组件，超过 {MAX_COMPONENTS} 的上限",
-            f"The SBOM lists {len(components)} components, more than the limit of {MAX_COMPONENTS}",
-        )
+        raise SbomError("too_many_components", *pair("too-many", count=len(components), limit=MAX_COMPONENTS))
     if not components:
-        raise SbomError("no_components", "这个 SBOM 没有列出任何软件包", "This SBOM lists no packages")
+        raise SbomError("no_components", *pair("spdx-no-packages"))
 
     def produce() -> Iterator[SbomComponent]:
         for package in components:
@@ -341,12 +383,7 @@ def _component(package: _Package, refs: dict[str, LicenseRefText]) -> SbomCompon
     chosen = concluded or declared
     notes: tuple[str, ...] = ()
     if concluded and declared and concluded != declared:
-        notes = (
-            (
-                f"采用结论许可证 {clip(concluded, 120)}（声明为 {clip(declared, 120)}） / "
-                f"using the concluded licence {clip(concluded, 120)} (declared: {clip(declared, 120)})"
-            ),
-        )
+        notes = (both("spdx-concluded", concluded=clip(concluded, 120), declared=clip(declared, 120)),)
     if chosen is None and (package.concluded or package.declared):
         chosen = "NOASSERTION"  # the SBOM says it does not know
     licenses: tuple[DeclaredLicense, ...] = ()
@@ -391,8 +428,4 @@ def _text(value: Any) -> str | None:
 def _lenient_note(notes: list[str], messages: list[str]) -> None:
     first = clip(messages[0], 200) if messages else ""
     log.info("SPDX document read leniently: %s", first)
-    notes.append(
-        f"文件不完全符合 SPDX 规范（{len(messages)} 处，首个：{first}），已按宽松方式读取软件包 / "
-        f"The file deviates from the SPDX specification ({len(messages)} problems, first: {first}); "
-        f"its packages were read leniently"
-    )
+    notes.append(both("spdx-lenient", count=len(messages), first=first))

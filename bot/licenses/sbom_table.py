@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom_model import (
     MAX_COMPONENTS,
     MAX_LICENSE_TEXT_CHARS,
@@ -154,7 +155,7 @@ def _component(
         declared.append(DeclaredLicense(text=text))
     if licence_url:
         declared.append(DeclaredLicense(url=licence_url))
-    notes = ("许可证由工具根据文件推测（带 *） / licence guessed by the tool from a file (marked *)",) if guessed else ()
+    notes = (both("list-guessed-one"),) if guessed else ()
     component = SbomComponent(
         name=name,
         version=clip(version),
@@ -169,21 +170,14 @@ def _component(
 
 def _check_count(count: int) -> None:
     if count > MAX_COMPONENTS:
-        raise SbomError(
-            "too_many_components",
-            f"清单含 {count} 个组件，超过 {MAX_COMPONENTS} 的上限",
-            f"The list has {count} components, more than the limit of {MAX_COMPONENTS}",
-        )
+        raise SbomError("too_many_components", *pair("list-too-many", count=count, limit=MAX_COMPONENTS))
     if count == 0:
-        raise SbomError("no_components", "清单里没有任何组件", "The list has no components")
+        raise SbomError("no_components", *pair("list-no-components"))
 
 
 def _guess_note(notes: list[str], guessed: int) -> None:
     if guessed:
-        notes.append(
-            f"{guessed} 个组件的许可证是工具推测的（带 *），请人工确认 / "
-            f"{guessed} licences were guessed by the tool (marked *); confirm them"
-        )
+        notes.append(both("list-guessed", count=guessed))
 
 
 def _has_columns(item: dict[str, Any]) -> bool:

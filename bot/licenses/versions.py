@@ -3,7 +3,8 @@
 The overall verdict is the common one when every version agrees. When they differ it is
 "conditional" if some version works (the condition being the version) and "unknown" otherwise;
 the explanation says that the answer depends on the version, and the first condition asks the user
-to take the exact version from the dependency's licence file.
+to take the exact version from the dependency's licence file (inbound) or to name the version of their own
+project's licence (outbound).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def family_answer(family: Family, role: str, inbound: str, outbound: str, rows: 
     """`role` is "inbound" or "outbound": which side named the family."""
     verdict = overall_verdict(rows)
     role_name = wording.ROLE_NAME[role]
+    where = wording.VERSION_SOURCE[role]
     summary = Join(tuple(wording.text("part-verdict", label=r.inbound if role == "inbound" else r.outbound,
                                       verdict=wording.verdict(r.verdict)) for r in rows), "；", "; ")
     versions = ", ".join(family.versions)
@@ -44,11 +46,12 @@ def family_answer(family: Family, role: str, inbound: str, outbound: str, rows: 
         first = rows[0]
         example = first.inbound if role == "inbound" else first.outbound
         reason = wording.text("family-same", family=family.key, role=role_name, verdict=wording.verdict(verdict),
-                              versions=versions, example=example,
+                              versions=versions, example=example, where=where,
                               first=wording.Bi(first.explanation, first.explanation_en or first.explanation))
     else:
-        reason = wording.text("family-depends", family=family.key, role=role_name, summary=summary)
-    conditions = [wording.both("cond-pin-version", family=family.key, versions=versions)]
+        reason = wording.text("family-depends", family=family.key, role=role_name, summary=summary, where=where)
+    pin = "cond-pin-version" if role == "inbound" else "cond-pin-own-version"
+    conditions = [wording.both(pin, family=family.key, versions=versions)]
     if verdict in _WORKS and len({r.verdict for r in rows}) == 1:
         conditions += [c for c in rows[0].conditions if all(c in r.conditions for r in rows[1:])]
     elif verdict in _WORKS:

@@ -191,6 +191,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{i} 是宽松许可证，FSF 认为它与 GNU GPL 兼容（不附加 copyleft 许可证禁止的条件）；宽松许可的代码可以成为 copyleft 作品（{o}）的一部分，{i} 的声明须保留。",
         "{i} is a permissive licence the FSF finds GPL-compatible (it adds no condition copyleft licences forbid); permissively licensed code can be part of a copyleft ({o}) work, keeping the {i} notices.",
     ),
+    "permissive-to-file-copyleft": (
+        "{i} 属于宽松型许可证；{o} 是文件级 copyleft：它只约束 {o} 许可的文件，其他文件可以保留各自的许可证一起发布（见所引条款）。因此 {i} 代码可以放进 {o} 项目，但应保留在单独的文件中、继续按 {i} 提供。",
+        "{i} is a permissive licence and {o} is a file-level copyleft: it binds only the {o} files, and other files may keep their own licence in the combined work (see the clause cited). So {i} code can go into a {o} project, kept in its own files under {i}.",
+    ),
     "permissive-unverified": (
         "{i} 属于宽松型许可证，但没有任何来源说明它能否纳入 {o} 作品：宽松许可证有时带有 {o} 不允许的附加条件（广告条款、专利终止或赔偿条款、用途限制）。请核对 {i} 是否有此类条款；若只要求保留声明，一般可以纳入。",
         "{i} is a permissive licence, but no source states whether it can go into a {o} work: permissive licences sometimes add conditions {o} does not allow (advertising clauses, patent termination or indemnity terms, field-of-use limits). Check {i} for such terms; if it only asks for notices, it can normally be included.",
@@ -228,12 +232,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     # ---------------------------------------------------------------- licence families
     "family-same": (
-        "{role}“{family}”是许可证家族名称，没有写明具体版本。按常见版本（{versions}）逐一判断，结论都是“{verdict}”，见下表；具体版本须以依赖的许可证文件为准。以 {example} 为例：{first}",
-        "The {role} '{family}' is a licence family named without a version. Judged for each common version ({versions}), the answer is '{verdict}' every time (table below); take the exact version from the dependency's licence file. For {example}: {first}",
+        "{role}“{family}”是许可证家族名称，没有写明具体版本。按常见版本（{versions}）逐一判断，结论都是“{verdict}”，见下表；具体版本须以{where}为准。以 {example} 为例：{first}",
+        "The {role} '{family}' is a licence family named without a version. Judged for each common version ({versions}), the answer is '{verdict}' every time (table below); take the exact version from {where}. For {example}: {first}",
     ),
     "family-depends": (
-        "{role}“{family}”是许可证家族名称，没有写明具体版本，结论取决于版本：{summary}。请在依赖的许可证文件中确认具体版本，再按下表对应的行执行。",
-        "The {role} '{family}' is a licence family named without a version, and the answer depends on the version: {summary}. Take the exact version from the dependency's licence file and follow that row of the table.",
+        "{role}“{family}”是许可证家族名称，没有写明具体版本，结论取决于版本：{summary}。请在{where}中确认具体版本，再按下表对应的行执行。",
+        "The {role} '{family}' is a licence family named without a version, and the answer depends on the version: {summary}. Take the exact version from {where} and follow that row of the table.",
     ),
     # ---------------------------------------------------------------- combinations
     "and": (
@@ -309,9 +313,17 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{i} 代码保持按 {i} 提供，不改按 {o} 再许可；修改版本遵守 {i} 的要求",
         "Keep the {i} code under {i} (do not relicense it under {o}); follow {i}'s terms for modified versions",
     ),
+    "cond-keep-permissive-files": (
+        "{i} 代码放在单独的文件中，保留其许可证和声明，不并入 {o} 文件",
+        "Keep the {i} code in its own files under {i}, with its notices; do not merge it into {o} files",
+    ),
     "cond-pin-version": (
         "在依赖的许可证文件（LICENSE、COPYING 或源文件头部声明）中确认“{family}”的具体版本（{versions} 之一），按该版本的结论执行",
         "Take the exact version of '{family}' from the dependency's licence file (LICENSE, COPYING or the file headers: one of {versions}) and follow the answer for that version",
+    ),
+    "cond-pin-own-version": (
+        "写明你自己项目采用的“{family}”具体版本（{versions} 之一），按该版本的结论执行",
+        "Name the exact version of '{family}' your own project is released under (one of {versions}) and follow the answer for that version",
     ),
     "cond-only-versions": ("只有以下版本可以这样使用：{versions}", "Only these versions allow it: {versions}"),
     "cond-choose-branch": ("选择 {label} 分支", "choose the {label} branch"),
@@ -367,6 +379,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "family-pin-one": (
         "“{a}”和“{b}”都是没有写明版本的许可证家族名称；请至少写明其中一个的具体版本（例如你自己项目的许可证）",
         "'{a}' and '{b}' are both licence families named without a version; name the exact version of at least one of them (for example your own project's licence)",
+    ),
+    "family-pin-side": (
+        "{role}中的“{a}”和“{b}”都是没有写明版本的许可证家族名称；请在依赖的许可证文件中确认它们的具体版本（{a}：{a_versions}；{b}：{b_versions}）",
+        "'{a}' and '{b}' in the {role} are both licence families named without a version; take their exact versions from the dependency's licence file ({a}: {a_versions}; {b}: {b_versions})",
     ),
     "data-missing": ("未找到许可证规则数据：{path}", "licence rule data not found in {path}"),
 }
@@ -441,6 +457,12 @@ LAYER_NAME = {
 LINK_HOW_ZH = {"dynamic": "动态", "static": "静态"}
 CHOOSE_BRANCH_ZH = "选择 "  # conditions that start so ("choose the X branch") are listed first
 ROLE_NAME = {"inbound": Bi("入站许可证", "inbound licence"), "outbound": Bi("出站许可证", "outbound licence")}
+# where the exact version of a family is found: the dependency's licence for the inbound side, the licence
+# you release under for the outbound side
+VERSION_SOURCE = {
+    "inbound": Bi("依赖的许可证文件", "the dependency's licence file"),
+    "outbound": Bi("你自己项目的许可证", "your own project's licence"),
+}
 KIND_NAME = {
     "public domain": Bi("公有领域/无条件", "public domain"),
     "permissive": Bi("宽松型", "permissive"),

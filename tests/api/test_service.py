@@ -262,3 +262,32 @@ def test_did_you_mean_over_http_and_the_number_reply(client):
     assert picked["understood_question"] == offer["suggestions"][0]
     plain = client.post("/api/ask", json={"question": "今天南京天气怎么样？"}).json()
     assert plain["status"] == "no_answer" and plain["suggestions"] == []
+
+
+def test_ask_answers_a_chinese_family_question_over_http(client):
+    """A closed-source product taking in an MPL component: per-version answer in Chinese, with the version hint."""
+    body = client.post("/api/ask", json={"question": "公司的闭源产品想引入一个 MPL 协议的组件，可以直接发布吗？"}).json()
+    check = body["license_check"]
+    assert check["family"] == "MPL" and check["outbound"] == "proprietary"
+    assert [v["inbound"] for v in check["versions"]] == ["MPL-2.0", "MPL-1.1"]
+    assert "入站许可证“MPL”是许可证家族名称，没有写明具体版本" in check["explanation"]
+    assert "| MPL-2.0 |" in body["answer"] and "| MPL-1.1 |" in body["answer"]
+    assert "依赖的许可证文件" in body["answer"]
+
+
+def test_cli_ask_answers_a_family_question(small_kb, monkeypatch):
+    from bot.cli import app
+
+    settings = small_kb["settings"]
+    monkeypatch.setenv("YUANBOT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("YUANBOT_KNOWLEDGE_DIR", str(settings.knowledge_dir))
+    monkeypatch.setenv("YUANBOT_COLLECTION", settings.collection)
+    runner = CliRunner()
+    result = runner.invoke(app, ["ask", "我们做闭源商业产品，能不能把 EPL 许可的代码打包进去？", "--json"])
+    assert result.exit_code == 0, result.output
+    check = json.loads(result.stdout.strip().splitlines()[-1])["license_check"]
+    assert check["family"] == "EPL" and [v["inbound"] for v in check["versions"]] == ["EPL-2.0", "EPL-1.0"]
+    human = runner.invoke(app, ["ask", "Our closed-source desktop app bundles a BSD licensed library - is that allowed?"])
+    assert human.exit_code == 0, human.output
+    assert "'BSD' is a licence family named without a version" in human.stdout
+    assert "| BSD-4-Clause |" in human.stdout

@@ -54,6 +54,35 @@ packages: [*c,*c,*c,*c,*c,*c,*c,*c,*c]
 """
 
 
+def spdx_document(**fields: object) -> dict:
+    """A valid SPDX 2.3 JSON document with two packages (one described), `fields` replacing top-level ones."""
+    doc: dict = {
+        "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "app",
+        "documentNamespace": "https://example.com/app-1",
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: test"]},
+        "packages": [
+            {"SPDXID": "SPDXRef-app", "name": "app", "versionInfo": "1.0", "downloadLocation": "NOASSERTION",
+             "licenseConcluded": "Apache-2.0", "licenseDeclared": "Apache-2.0", "copyrightText": "NOASSERTION"},
+            {"SPDXID": "SPDXRef-lib", "name": "lib", "versionInfo": "2.0", "downloadLocation": "NOASSERTION",
+             "licenseConcluded": "MIT", "licenseDeclared": "MIT", "copyrightText": "(c) lib authors",
+             "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                               "referenceLocator": "pkg:npm/lib@2.0"}]},
+        ],
+        "relationships": [{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+                           "relatedSpdxElement": "SPDXRef-app"}],
+    }
+    doc.update(fields)
+    return doc
+
+
+def _spdx(package: dict | None = None, **fields: object) -> bytes:
+    """`spdx_document` as bytes; `package` replaces fields of the dependency package."""
+    doc = spdx_document(**fields)
+    if package:
+        doc["packages"][1].update(package)
+    return json.dumps(doc).encode()
+
+
 def _nested_components(depth: int) -> bytes:
     inner: dict = {"type": "library", "name": "leaf"}
     for level in range(depth):
@@ -87,4 +116,26 @@ HOSTILE: dict[str, tuple[bytes, str, str]] = {
     "not utf-8": ("名称,版本,许可证\n".encode("gb18030") + b"\xff\xfe\xfa", "not_text", "not UTF-8"),
     "empty": (b"   \n", "empty", "empty"),
     "other xml": (b"<html><body>hi</body></html>", "not_sbom", "neither CycloneDX nor SPDX"),
+    "spdx packages of strings": (_spdx(packages=["x"]), "invalid_sbom", "'packages' field must be a list of objects"),
+    "spdx packages a number": (_spdx(packages=1), "invalid_sbom", "'packages' field must be a list of objects"),
+    "spdx packages null": (_spdx(packages=None), "no_components", "lists no packages"),
+    "spdx packages an object": (_spdx(packages={"name": "x"}), "invalid_sbom", "must be a list of objects"),
+}
+
+# SPDX fields of the wrong type that spdx-tools used to crash on (AttributeError/TypeError): the packages
+# are still there, so the document is read leniently and says which field was wrong.
+# name -> (upload, words the lenient-reading note must contain)
+MISSHAPEN: dict[str, tuple[bytes, str]] = {
+    "creationInfo a string": (_spdx(creationInfo="yesterday"), "creationInfo is not an object"),
+    "creationInfo a list": (_spdx(creationInfo=[1]), "creationInfo is not an object"),
+    "relationships a number": (_spdx(relationships=1, documentDescribes=["SPDXRef-app"]), "relationships is not a list"),
+    "relationships of strings": (_spdx(relationships=["DESCRIBES"],
+                                                 documentDescribes=["SPDXRef-app"]), "relationships holds an item"),
+    "documentDescribes a number": (_spdx(documentDescribes=7), "documentDescribes is not a list"),
+    "documentDescribes an object": (_spdx(documentDescribes={"a": 1}), "documentDescribes is not a list"),
+    "files a string": (_spdx(files="all"), "files is not a list"),
+    "externalDocumentRefs of numbers": (_spdx(externalDocumentRefs=[1]), "externalDocumentRefs holds an item"),
+    "externalRefs a string": (_spdx(package={"externalRefs": "pkg:maven/x@1"}), "externalRefs is not a list"),
+    "externalRefs of numbers": (_spdx(package={"externalRefs": [1, 2]}), "externalRefs holds an item"),
+    "checksums an object": (_spdx(package={"checksums": {"SHA1": "x"}}), "checksums is not a list"),
 }

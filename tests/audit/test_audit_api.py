@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from bot.api.routes_audit import build_audit_router
 from tests.web.support import LiveServer
 
-from .support import DATA, FIXTURES, HOSTILE, TEXTS, read
+from .support import DATA, FIXTURES, HOSTILE, MISSHAPEN, TEXTS, read
 
 URL = "/api/licenses/audit"
 
@@ -137,3 +137,29 @@ def test_openapi_documents_the_route(client) -> None:
     assert "multipart/form-data" in operation["requestBody"]["content"]
     assert {p["name"] for p in operation["parameters"]} == {"outbound", "use", "format"}
     assert "AuditedComponent" in spec["components"]["schemas"]
+
+
+@pytest.mark.parametrize("name", ["creationInfo a string", "relationships a number", "externalRefs a string"])
+def test_misshapen_spdx_fields_are_a_report_not_a_500(client, name) -> None:
+    data, words = MISSHAPEN[name]
+    response = client.post(URL, params={"outbound": "Apache-2.0"}, files={"file": ("upload.spdx.json", data)})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [c["name"] for c in body["components"]] == ["lib"]
+    assert any(words in note for note in body["summary"]["notes"])
+
+
+def test_the_router_uses_the_auditor_it_is_given(engine) -> None:
+    """bot.wiring passes the process's Auditor, so the API and chat channels share one verdict cache."""
+    from bot.licenses.audit import Auditor
+
+    shared = Auditor(engine, TEXTS)
+    app = FastAPI()
+    app.include_router(build_audit_router(engine, TEXTS, auditor=shared))
+    with TestClient(app) as own_client:
+        response = own_client.post(URL, params={"outbound": "MIT"}, content=read(FIXTURES["acme"]))
+    assert response.status_code == 200
+    assert len(shared._checks) > 0  # the verdicts went into the shared cache
+    before = shared._checks.hits
+    shared.audit_bytes(read(FIXTURES["acme"]), "MIT")  # the chat channel's call reuses them
+    assert shared._checks.hits > before

@@ -38,7 +38,8 @@ def test_conflict_exits_1_with_a_readable_summary(app) -> None:
     out = result.stdout
     assert "167 个组件（出站许可证 GPL-2.0-only）" in out and "167 components (outbound GPL-2.0-only)" in out
     assert "conflicts (114)" in out and "ch.qos.logback/logback-core" in out and "… 94 more" in out
-    assert "unresolved licences (34 components)" in out
+    assert "unresolved licences (36 components)" in out  # 34 without a licence, 2 naming only "BSD"
+    assert "licence family without a version" in out
     assert "CycloneDX 1.2 JSON" in out
 
 
@@ -80,7 +81,8 @@ def test_stdin_and_csv_lists(app) -> None:
     assert report["summary"]["source"]["encoding"] == "CSV"
 
 
-@pytest.mark.parametrize("name", ["json not sbom", "xml entity bomb", "binary", "unknown cyclonedx version"])
+@pytest.mark.parametrize("name", ["json not sbom", "xml entity bomb", "binary", "unknown cyclonedx version",
+                                  "spdx packages of strings", "spdx packages a number"])
 def test_bad_input_exits_2_with_the_sentence(app, tmp_path: Path, name: str) -> None:
     data, _code, words = HOSTILE[name]
     path = tmp_path / "upload.bin"
@@ -95,3 +97,18 @@ def test_unknown_outbound_and_missing_file_exit_2(app, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "outbound licence" in result.stderr
     result = run(app, str(tmp_path / "nope.json"), "--outbound", "MIT")
     assert result.exit_code == 2 and "cannot read the file" in result.stderr
+
+
+def test_outbound_family_exits_2_naming_the_versions(app) -> None:
+    result = run(app, str(DATA / FIXTURES["laravel"]), "--outbound", "LGPL")
+    assert result.exit_code == 2
+    assert "licence family without a version" in result.stderr and "LGPL-2.1-only" in result.stderr
+    assert "not recognised" not in result.stderr and "Traceback" not in result.output
+
+
+def test_a_family_declared_in_a_csv_list_is_not_pinned(app) -> None:
+    csv_list = b"Name,Version,License\nsomelib,1.0,GPL\n"
+    result = run(app, "-", "--outbound", "GPL-3.0-or-later", "--json", stdin=csv_list)
+    [row] = json.loads(result.stdout)["components"]
+    assert row["expression"] is None and row["verdict"] == "unresolved"  # GPL-2.0-only would conflict
+    assert row["suggestions"] == ["GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0-only", "GPL-3.0-or-later"]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from bot.licenses.audit import Auditor
+from bot.licenses.audit_notice import licence_ids
 
 from .support import FIXTURES, read
 
@@ -25,10 +29,13 @@ def test_dropwizard_against_gpl2_flags_apache_components(auditor: Auditor) -> No
     guava = rows["com.google.guava/guava"]
     assert guava.resolution == "id" and "Apache-2.0" in guava.reason
     assert rows["org.slf4j/slf4j-api"].verdict == "compatible"  # MIT fits in GPL-2.0
-    # a 34-component gap: parent modules and javax.* without licences in this SBOM
-    assert s.unresolved == 34 and rows["io.dropwizard/dropwizard-core"].verdict == "unresolved"
-    [gap] = report.unresolved
-    assert gap.component_count == 34 and gap.declared == "(none)"
+    # a 34-component gap: parent modules and javax.* without licences in this SBOM, plus the components
+    # that name only the BSD family ("BSD License"): BSD-4-Clause would conflict with GPL-2.0, so no verdict
+    bsd_family = [c for c in report.components if c.declared.lower() in ("bsd license", "bsd licence")]
+    assert len(bsd_family) == 2 and all(c.verdict == "unresolved" and c.expression is None for c in bsd_family)
+    assert s.unresolved == 34 + len(bsd_family) and rows["io.dropwizard/dropwizard-core"].verdict == "unresolved"
+    gap = next(u for u in report.unresolved if u.declared == "(none)")
+    assert gap.component_count == 34 and report.unresolved[0] is gap  # the biggest gap first
 
 
 def test_dropwizard_messy_names_are_resolved(auditor: Auditor) -> None:
@@ -46,8 +53,12 @@ def test_dropwizard_messy_names_are_resolved(auditor: Auditor) -> None:
     }
     for name, (expression, method) in expected.items():
         assert (rows[name].expression, rows[name].resolution) == (expression, method), name
-    antlr = rows["antlr"]  # "BSD License": which BSD is not said
-    assert antlr.expression == "BSD-3-Clause" and any("does not say which" in n for n in antlr.notes)
+    antlr = rows["antlr"]  # "BSD License": which BSD is not said, and the versions' verdicts differ
+    versions = ["BSD-2-Clause", "BSD-3-Clause", "BSD-4-Clause"]
+    assert len({auditor.check(v, "Apache-2.0", None).verdict for v in versions}) > 1
+    assert antlr.expression is None and antlr.verdict == "unresolved"
+    assert "licence family without a version" in antlr.reason_en and "check the component's licence file" in antlr.reason_en
+    assert all(f"{v}: " in antlr.reason_en for v in versions) and antlr.suggestions == versions
 
 
 def test_dropwizard_several_licences_read_as_and_with_the_or_verdict_noted(auditor: Auditor) -> None:
@@ -63,7 +74,10 @@ def test_dropwizard_for_closed_source(auditor: Auditor) -> None:
     assert saas.summary.outbound == "proprietary" and saas.summary.use == "saas" and saas.summary.passed
     binary = auditor.audit_bytes(read(FIXTURES["dropwizard"]), "closed source", "binary")
     assert binary.summary.outbound == "proprietary"
-    apache_rows = [c for c in binary.components if c.expression == "Apache-2.0"]
+    # every component that ships Apache-2.0 code, alone or in an AND ("Apache-2.0 AND EPL-1.0"), not in conflict
+    apache_rows = [c for c in binary.components if c.verdict in ("compatible", "conditional")
+                   and "Apache-2.0" in licence_ids(c.expression or "")[0] and " OR " not in (c.expression or "")]
+    assert len(apache_rows) > len([c for c in apache_rows if c.expression == "Apache-2.0"])  # AND ones count too
     apache = next(g for g in binary.obligations if g.license == "Apache-2.0")
     assert apache.component_count == len(apache_rows) > 60
     notice = next(o for o in apache.obligations if "NOTICE" in o.en)
@@ -71,6 +85,43 @@ def test_dropwizard_for_closed_source(auditor: Auditor) -> None:
     assert f"{len(apache_rows)} 个 Apache-2.0 组件" in notice.zh
     lgpl = next(g for g in binary.obligations if g.license == "LGPL-2.1-only")
     assert lgpl.verdict == "conditional" and any("source" in o.en for o in lgpl.obligations)
+    assert any("relink" in o.en and "LGPL-2.1 §6" in o.en for o in lgpl.obligations)
+    bsd = next(g for g in binary.obligations if g.license == "BSD-3-Clause")
+    assert any("endorse" in o.en and "contributors" in o.en for o in bsd.obligations)
+    assert any("背书" in o.zh for o in bsd.obligations)
+
+
+def _chosen(row) -> str:
+    """The branch of an OR the engine chose for this component (its "choose the X branch" condition)."""
+    for condition in row.conditions:
+        found = re.search(r"choose the (.+) branch", condition)
+        if found:
+            return found.group(1)
+    return row.expression
+
+
+def test_obligations_are_per_licence_and_counted_like_the_notice(auditor: Auditor) -> None:
+    """One group per licence id, not per expression; its count is the NOTICE's "used by N" minus the
+    components in conflict and the OR branches not taken."""
+    report = auditor.audit_bytes(read(FIXTURES["dropwizard"]), "proprietary", "binary")
+    used_by = re.findall(r"^---- (\S+) \(used by (\d+) component", report.notice, re.MULTILINE)
+    notice = {lid: int(n) for lid, n in used_by}
+    expected: Counter[str] = Counter()
+    not_counted: Counter[str] = Counter()
+    for row in report.components:
+        if not row.expression:
+            continue
+        applied = licence_ids(_chosen(row))[0] if row.verdict in ("compatible", "conditional") else []
+        expected.update(applied)
+        not_counted.update(lid for lid in licence_ids(row.expression)[0] if lid not in applied)
+    grouped: Counter[str] = Counter()
+    for group in report.obligations:
+        assert " AND " not in group.license and " OR " not in group.license  # a licence, not an expression
+        grouped[licence_ids(group.license)[0][0]] += group.component_count
+    assert grouped == expected
+    for lid, count in notice.items():
+        assert grouped[lid] + not_counted[lid] == count, lid
+    assert not_counted  # the fixture has a conflict and OR choices, so the subtraction is exercised
 
 
 def test_laravel_is_clean_for_apache(auditor: Auditor) -> None:

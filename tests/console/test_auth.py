@@ -235,3 +235,14 @@ def restored_logging():
             logger = logging.getLogger(name)
             logger.handlers[:], logger.propagate = handlers, propagate
             logger.setLevel(level)
+
+
+def test_full_app_audit_route_uses_the_process_auditor(client, console) -> None:
+    """Not about sign-in: it reuses this module's full app. `build_app` hands `components.auditor` to the audit
+    router, so the API, chat and Telegram channels share one verdict cache (not one per channel)."""
+    components = console[1]
+    sbom = b"Name,Version,License\nleft-pad,1.3.0,MIT\nright-pad,2.0.0,ISC\n"
+    before = len(components.auditor._checks)
+    response = client.post("/api/licenses/audit", params={"outbound": "Apache-2.0"}, content=sbom)
+    assert response.status_code == 200, response.text
+    assert len(components.auditor._checks) > before  # the verdicts landed in the process's cache

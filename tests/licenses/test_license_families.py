@@ -70,20 +70,36 @@ def test_family_in_an_expression_is_answered_per_version(engine):
     check = engine.check("LGPL AND MIT", "GPL-2.0-only")
     assert check.family == "LGPL" and check.inbound == "LGPL AND MIT"
     assert [v.inbound for v in check.versions] == [f"{v} AND MIT" for v in LGPL_VERSIONS]
-    assert "LGPL" in check.explanation_en
+    assert "The inbound licence 'LGPL' is a licence family named without a version" in check.explanation_en
+    assert "入站许可证“LGPL”是许可证家族名称，没有写明具体版本" in check.explanation
+    assert "'MIT'" not in check.explanation_en.split(".")[0]  # the ambiguous part is LGPL, not MIT
 
 
-@pytest.mark.parametrize("bad", ["GPL OR BSD", "LGPL AND MPL"])
-def test_two_families_ask_to_pin_one(engine, bad):
+@pytest.mark.parametrize("bad,a,b", [("GPL OR BSD", "GPL", "BSD"), ("LGPL AND MPL", "LGPL", "MPL")])
+def test_two_inbound_families_ask_for_both_versions_from_the_dependency(engine, bad, a, b):
     with pytest.raises(LicenseError) as e:
         engine.check(bad, "MIT")
-    assert "name the exact version" in str(e.value) and e.value.suggestions
+    message = str(e.value)
+    assert "exact versions from the dependency's licence file" in message
+    assert "your own project" not in message and "你自己项目" not in message  # both are inbound
+    versions = [*engine.catalog.families.get(a).versions, *engine.catalog.families.get(b).versions]
+    assert e.value.suggestions == versions  # the versions of both families, not only the second's
+    assert all(v in message for v in versions)
 
 
 def test_family_on_both_sides_asks_to_pin_one(engine):
     with pytest.raises(LicenseError) as e:
         engine.check("GPL", "GPL")
     assert e.value.suggestions[:2] == ["GPL-2.0-only", "GPL-2.0-or-later"]
+    assert "your own project's licence" in str(e.value)  # here pinning the outbound side is the easy fix
+
+
+def test_outbound_family_asks_for_your_own_projects_version(engine):
+    check = engine.check("MIT", "LGPL")
+    assert check.family == "LGPL" and [v.outbound for v in check.versions] == LGPL_VERSIONS
+    assert "your own project's licence" in check.explanation_en and "dependency" not in check.explanation_en
+    assert check.conditions[0].startswith("写明你自己项目采用的“LGPL”具体版本")
+    assert "your own project is released under" in check.conditions[0]
 
 
 @pytest.mark.parametrize(
@@ -208,3 +224,17 @@ def test_family_with_an_exception_keeps_it_for_every_version(engine):
     assert [v.inbound for v in check.versions] == [
         "GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-or-later WITH Classpath-exception-2.0"]
     assert check.verdict == "conditional"
+
+
+def test_cli_family_in_english(engine):
+    """`yuanbot license check BSD GPL-3.0-only --lang en`: the per-version table and the version hint, in English."""
+    r = CliRunner().invoke(build_license_cli(lambda: engine), ["check", "BSD", "GPL-3.0-only", "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    out = r.output
+    assert "The inbound licence 'BSD' is a licence family named without a version" in out
+    verdicts = {v.inbound: v.verdict for v in engine.check("BSD", "GPL-3.0-only").versions}
+    assert set(verdicts) == {"BSD-2-Clause", "BSD-3-Clause", "BSD-4-Clause"}
+    for version in verdicts:
+        assert f"| {version} |" in out
+    assert "the dependency's licence file" in out
+    assert "兼容" not in out and "许可证家族" not in out  # English only

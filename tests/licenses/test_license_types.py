@@ -127,3 +127,34 @@ def test_unknown_type_stays_unknown_with_what_to_check(engine):
         assert r.verdict == "unknown", lid
         assert "Read" in r.explanation_en and "advertising" in r.explanation_en
         assert engine.check(lid, "proprietary").verdict == "unknown"
+
+
+def _permissive_only_by_type(engine, spdx_ids, outbound):
+    """Permissive licences (by a source) that no pair-level layer speaks about for `outbound`."""
+    return [lid for lid in spdx_ids if engine.categories.of(lid) == "permissive"
+            and _layer(engine, lid, outbound) == "type" and engine.fsf.get(lid) is None
+            and engine.rules.kind_rule(lid, "permissive") is None]
+
+
+@pytest.mark.parametrize("outbound,clause", [("MPL-2.0", "§3.3 Distribution of a Larger Work"),
+                                             ("EPL-2.0", "\"Contribution\" and \"Modified Works\"")])
+def test_permissive_into_file_level_copyleft_cites_the_clause(engine, spdx_ids, outbound, clause):
+    ids = _permissive_only_by_type(engine, spdx_ids, outbound)
+    assert len(ids) > 100  # the rule is what answers these pairs
+    for lid in ids:
+        r = engine.check(lid, outbound)
+        assert r.verdict == "compatible", lid
+        assert any(clause in s.title for s in r.sources), lid
+        assert r.conditions[0].endswith(f"Keep the {lid} code in its own files under {lid}, with its notices; "
+                                        f"do not merge it into {outbound} files")
+        assert engine.categories.kind(lid).reference in r.sources  # and the source that calls it permissive
+
+
+def test_file_level_rule_does_not_reach_other_copylefts_or_advertising_clauses(engine, spdx_ids):
+    ids = _permissive_only_by_type(engine, spdx_ids, "MPL-2.0")
+    for outbound in ("LGPL-2.1-only", "EPL-1.0", "CDDL-1.0"):  # not file-level in the sense cited: unchanged
+        for lid in ids[:20]:
+            if _layer(engine, lid, outbound) == "type":
+                assert engine.check(lid, outbound).verdict != "compatible" or engine.fsf.get(lid), (lid, outbound)
+    advertising = engine.check("BSD-Advertising-Acknowledgement", "MPL-2.0")
+    assert advertising.verdict != "compatible"  # its clause reaches the whole product
