@@ -14,6 +14,7 @@ import numpy as np
 
 from bot.answering.extractive import QueryGroups, SentenceVectors, sentence_tokens, weighted_overlap
 from bot.ports import Corpus
+from bot.retrieval.ranking import about_other_licences
 from bot.types import Hit, Passage
 
 FAQ_MATCH = 0.80          # question-to-FAQ-question similarity for a direct FAQ answer
@@ -33,12 +34,14 @@ class FaqMatcher:
         self.sentence_vectors = sentence_vectors
         self._topics: _Topics | None = None
 
-    def best(self, hits: list[Hit], vector: list[float], judged: QueryGroups, lang: str) -> Hit | None:
-        """The first of the top hits that is a FAQ entry asking the same thing, in the question's language."""
+    def best(self, hits: list[Hit], vector: list[float], judged: QueryGroups, lang: str,
+             licences: set[str] | None = None) -> Hit | None:
+        """The first of the top hits that is a FAQ entry asking the same thing, in the question's language.
+        `licences`: the licence families the question names; an entry about other licences does not answer it."""
         query = np.asarray(vector, dtype=np.float32)
         for hit in hits[:FAQ_CONSIDERED]:
             question = hit.passage.extra.get("faq_question")
-            if not question:
+            if not question or about_other_licences(hit.passage, licences or set()):
                 continue
             if float(self.sentence_vectors.vectors([question])[0] @ query) < FAQ_MATCH:
                 continue
