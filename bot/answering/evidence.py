@@ -103,7 +103,8 @@ class EvidenceFinder:
         found = boost_about_licences(found, families)
         if names_a_standard(text):
             found = boost_about_standards(found)
-        faq = self.faqs.best(found, vector, judged_groups(groups), lang, families)
+        faq = self.faqs.best(found, vector, judged_groups(groups), lang, families) or self.faqs.closest(
+            self.faq_bank.matches(vector), judged_groups(groups), lang, families, found[0].score if found else 0.0)
         faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang, rank=about) \
             if faq else []
         named = self.named.passages(text, lang, licences)

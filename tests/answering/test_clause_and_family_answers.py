@@ -161,3 +161,23 @@ def test_licence_words_route_to_the_clause(licence_assistant, text, licence, sec
     answer = ask(licence_assistant, text)
     assert answer.status == "answered"
     assert any(of_licence(s, licence) and s.section.startswith(section) for s in answer.sources[:3]), [(s.id, s.section) for s in answer.sources[:3]]
+
+
+# --- the FAQ on building a compliance process ---------------------------------------------------------------
+@pytest.mark.parametrize("text", ["怎么建立开源合规流程？", "How do I build an open source compliance process?"])
+def test_a_compliance_process_question_reaches_iso_5230_clause_3(licence_assistant, text):
+    answer = ask(licence_assistant, text)
+    assert answer.status == "answered"
+    body = answer.answer.lower()
+    assert ("政策" in body or "policy" in body) and ("物料清单" in body or "bill of materials" in body)
+    assert any("5230" in s.title and "3.1.1" in s.section for s in answer.sources[:3]), \
+        [(s.title, s.section) for s in answer.sources[:3]]
+
+
+def test_the_closest_faq_question_answers_only_when_it_holds_all_the_words(licence_assistant):
+    """Ranked low by retrieval, a FAQ entry still answers when its question says all the question says;
+    one sharing only some words does not (开源合规 alone is also the policy's subject)."""
+    near = licence_assistant.retrieve("开源合规流程该如何建立")
+    assert near.faq is not None and "5230" in near.faq.passage.extra["faq_source"]
+    far = licence_assistant.retrieve("开源合规培训多久搞一次比较好")
+    assert far.faq is None or "合规流程" not in far.faq.passage.extra["faq_question"]
