@@ -50,6 +50,7 @@ class ClauseDigest:
         self.corpus = corpus
         self.clauses = clauses
         self.composer = composer
+        self._faq_entries: tuple[str, list[tuple[Passage, list[ClauseRef], list[str]]]] | None = None
 
     def answer(self, retrieval: Retrieval, lang: str, only_the_clause: bool) -> Answer | None:
         if not retrieval.named or not only_the_clause:
@@ -64,11 +65,10 @@ class ClauseDigest:
     def _faq(self, spdx: str, label: str, lang: str) -> Answer | None:
         """An entry resting first on the clause whose question (in either language) names the clause: "GPL-3.0
         第7条的“附加条款”允许加些什么？". An entry that only uses the clause (aggregation, under §5) is not one."""
-        entries = [p for p in self.corpus.passages() if p.kind == "faq" and p.extra.get("faq_source")]
-        naming = {p.extra.get("faq_id") for p in entries if label in clause_mentions(p.extra.get("faq_question", ""))}
+        entries = self._entries()
+        naming = {p.extra.get("faq_id") for p, _, named in entries if label in named}
         best: tuple[tuple[bool, int], Passage] | None = None
-        for entry in entries:
-            refs = parse_source(entry.extra["faq_source"])
+        for entry, refs, _ in entries:
             if not refs or refs[0].titled or refs[0].clause != label or entry.extra.get("faq_id") not in naming:
                 continue
             if licence_family(refs[0].target) != licence_family(spdx):
@@ -83,6 +83,16 @@ class ClauseDigest:
         listed = [Hit(passage=p, score=1.0) for p in clause] + [Hit(passage=entry, score=1.0)]
         body = entry.extra.get("faq_answer", "") + "[1]" + self.composer.status_notes(listed[:1], lang)
         return Answer(answer=body, status="answered", sources=[to_source(h) for h in listed])
+
+    def _entries(self) -> list[tuple[Passage, list[ClauseRef], list[str]]]:
+        """FAQ entries with their parsed sources and the clauses their questions name; rebuilt when the
+        corpus changes."""
+        generation = self.corpus.generation
+        if self._faq_entries is None or self._faq_entries[0] != generation:
+            entries = [(p, parse_source(p.extra["faq_source"]), clause_mentions(p.extra.get("faq_question", "")))
+                       for p in self.corpus.passages() if p.kind == "faq" and p.extra.get("faq_source")]
+            self._faq_entries = (generation, entries)
+        return self._faq_entries[1]
 
     # --- the clause's opening and its items ---------------------------------------------------------
     def _digest(self, spdx: str, label: str, lang: str) -> Answer | None:
