@@ -138,6 +138,9 @@ def _paragraphs(passage: Passage) -> list[str]:
         paragraph = " ".join(paragraph.split())
         if title:  # "5. Conveying Modified Source Versions. You may convey…": the heading runs into the text
             paragraph = re.sub(rf"^\d+(?:\.\d+)*\.?\s*{re.escape(title)}\.?\s+(?=\S)", "", paragraph)
+        label = passage.extra.get("clause", "")
+        if label and "(" not in label:  # "3. You may copy…": the number is already in the answer's lead
+            paragraph = re.sub(rf"^{re.escape(label)}\.\s+(?=\S)", "", paragraph)
         if paragraph and not _is_heading(paragraph, passage.section):
             out.append(paragraph)
     return out
