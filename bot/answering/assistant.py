@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from bot.answering.audit_pointer import audit_pointer
 from bot.answering.citations import CitationCheck, SentenceSplitter
+from bot.answering.clause_digest import ClauseDigest, asks_only_for_clause
 from bot.answering.clauses import ClauseIndex
 from bot.answering.compose import AnswerComposer
 from bot.answering.documents import document_aspects
@@ -64,6 +65,8 @@ class RetrievalAssistant:
                                        FaqMatcher(corpus, self.sentence_vectors), NamedClauses(clauses, names))
         self.suggester = Suggester(self.faq_bank)
         self.composer = AnswerComposer(corpus, clauses, self.sentence_vectors, top_k=top_k, contact=contact)
+        self.names = names
+        self.digest = ClauseDigest(corpus, clauses, self.composer)
         self.facts = LicenceFactAnswers(licence_facts or LicenceFacts(FactsFile()), licences, clauses, names) \
             if licences is not None else None
         self.licences = LicenceAnswers(licences, corpus, self.facts) if licences is not None else None
@@ -225,8 +228,16 @@ class RetrievalAssistant:
             log.info("refused", extra={"relevance": retrieval.relevance.as_dict(),
                                        "other_places": sorted(retrieval.other_places)})
             return self.suggester.offer(retrieval, lang, self._answerable) or self.composer.refusal(lang), None
-        answer = self.composer.faq(retrieval, lang) or self.composer.quoted(text, retrieval, lang)
+        answer = (self.digest.answer(retrieval, lang, self._only_the_clause(retrieval))
+                  or self.composer.faq(retrieval, lang) or self.composer.quoted(text, retrieval, lang))
         return answer, retrieval if answer.status == "answered" else None
+
+    def _only_the_clause(self, retrieval: Retrieval) -> bool:
+        """Does the question name a clause and ask nothing more specific than what it says?"""
+        if not retrieval.named or self.names is None:
+            return False
+        spans = [(m.start, m.end) for m in self.names.mentions(retrieval.text)]
+        return asks_only_for_clause(retrieval.text, spans)
 
     def _generated(self, text: str, retrieval: Retrieval, lang: str) -> Answer | None:
         """A fluent answer over the same passages; any failure falls back to the extractive answer."""

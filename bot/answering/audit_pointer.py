@@ -39,7 +39,22 @@ _ABOUT_A_STANDARD = re.compile(r"ISO/?IEC|\b(?:5230|18974)\b|OpenChain|REUSE|SPD
                                r"标准(?:要求|规定|里|中)|specification|standard (?:say|require)", re.IGNORECASE)
 
 
+# "SBOM 是什么" / "What should an SBOM contain?" asks what an SBOM is: the FAQ and ISO/IEC 18974 answer it.
+# Only a request to act on the user's own dependencies goes to the audit.
+_ASKS_WHAT = re.compile(r"是什么|什么是|啥是|是啥|什么意思|指什么|指的是|定义|包含|包括|含有|哪些(?:信息|内容|字段|要素|元素)|"
+                        r"要有什么|有什么用|作用|格式|\bwhat\b|\bwhich\b|\bcontain|\binclude|\bconsist|\bmean|"
+                        r"\bdefin|\bformat|\bfields?\b|\bpurpose", re.IGNORECASE)
+_ACTS_ON_OWN = re.compile(r"检查|审计|审查|扫描|上传|帮我|帮忙|替我|看看|看一下|核查|排查|梳理|冲突|合规吗|兼容吗|"
+                          r"\b(?:check|audit|scan|upload|review|verify|analy[sz]e)\b|here(?:'s| is)|incompatib|conflict",
+                          re.IGNORECASE)
+
+
+def asks_what_it_is(text: str) -> bool:
+    """A definition or content question (what an SBOM is, what it contains) with no request to act."""
+    return bool(_ASKS_WHAT.search(text)) and not _ACTS_ON_OWN.search(text)
+
+
 def audit_pointer(text: str, lang: str) -> Answer | None:
-    if _ABOUT_A_STANDARD.search(text) or not looks_like_audit_request(text):
+    if _ABOUT_A_STANDARD.search(text) or not looks_like_audit_request(text) or asks_what_it_is(text):
         return None
     return Answer(answer=_TEXT["zh" if lang == "zh" else "en"], status="answered")

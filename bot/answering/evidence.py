@@ -33,6 +33,7 @@ from bot.retrieval.ranking import (
     boost_about_licences,
     boost_about_standards,
     collapse_variants,
+    family_word_key,
     licence_family,
     names_a_standard,
 )
@@ -98,10 +99,13 @@ class EvidenceFinder:
         about = clause_relevance(judged, self.corpus.idf)
         licences = self.named.licences_named(text)
         found = self.faqs.prefer_language(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms), lang)
-        found = boost_about_licences(found, {licence_family(spdx) for spdx in licences})
+        families = {licence_family(spdx) for spdx in licences}
+        families |= {family_word_key(word) for word in self.named.families_named(text)}
+        found = boost_about_licences(found, families)
         if names_a_standard(text):
             found = boost_about_standards(found)
-        faq = self.faqs.best(found, vector, judged_groups(groups), lang)
+        faq = self.faqs.best(found, vector, judged_groups(groups), lang, families) or self.faqs.closest(
+            self.faq_bank.matches(vector), judged_groups(groups), lang, families, found[0].score if found else 0.0)
         faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang, rank=about) \
             if faq else []
         named = self.named.passages(text, lang, licences)

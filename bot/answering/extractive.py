@@ -17,15 +17,19 @@ from functools import lru_cache
 import numpy as np
 
 from bot.answering.text import clean_sentence, split_sentences
+from bot.retrieval.ranking import licences_cited, names_a_standard
 from bot.retrieval.tokenize import tokenize
 from bot.text import cjk_count
-from bot.types import Hit
+from bot.types import Hit, Passage
 
 MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 3
 PASSAGES_CONSIDERED = 5
 RANK_PRIOR = (0.08, 0.04, 0.02, 0.0, 0.0)
 KEEP_RATIO = 0.8
+ASIDE = 1.0  # a licence answer's side remark about a standard or tool the question does not name: left out
+# not SPDX: "SPDX-License-Identifier" is how licence answers say to mark a file
+_STANDARD_OR_TOOL = re.compile(r"OpenChain|ISO/?IEC|\b(?:5230|18974)\b|\bREUSE\b", re.IGNORECASE)
 _COUNT_QUESTION = re.compile(r"几|多少|哪一年|何时|什么时候|how many|how much|when|number of", re.IGNORECASE)
 
 
@@ -117,10 +121,13 @@ class ExtractiveComposer:
         vectors = self.sentence_vectors.vectors([c.text for c in candidates])
         similarity = vectors @ np.asarray(query_vector, dtype=np.float32)
         counting = bool(_COUNT_QUESTION.search(question))
+        asks_standard = names_a_standard(question)
         for candidate, sim in zip(candidates, similarity, strict=True):
             lexical = weighted_overlap(groups, sentence_tokens(candidate.text), self.idf)
             candidate.score = 0.5 * lexical + 0.5 * float(sim) + RANK_PRIOR[min(candidate.hit_index, len(RANK_PRIOR) - 1)]
             candidate.score += (bonus or {}).get(candidate.hit_index, 0.0)
+            if not asks_standard and _aside(candidate.text, hits[candidate.hit_index].passage):
+                candidate.score -= ASIDE
             if counting and re.search(r"\d|[一二三四五六七八九十百]+[个项家]", candidate.text):
                 candidate.score += 0.1
         ranked = sorted(candidates, key=lambda c: -c.score)
@@ -143,6 +150,14 @@ class ExtractiveComposer:
         cited = sorted(best_of, key=lambda i: (-best_of[i], i))
         chosen.sort(key=lambda c: (cited.index(c.hit_index), c.position))
         return Extract(chosen, cited)
+
+
+def _aside(sentence: str, passage: Passage) -> bool:
+    """"若 REUSE 检查工具提示 GPL 未被使用…" in a FAQ answer about LGPL-3.0 and GPL-3.0: a sentence of a
+    licence text or of a FAQ entry citing licence clauses that turns to a standard or tool, asked about a
+    question that names none. It shares the licence names with the question, so it scores well, but it
+    answers a question nobody asked."""
+    return bool(_STANDARD_OR_TOOL.search(sentence)) and bool(licences_cited(passage))
 
 
 def _bigrams(text: str) -> set[str]:

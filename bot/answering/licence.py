@@ -39,19 +39,24 @@ class LicenceAnswers:
         except LicenseError as exc:
             return self._cannot_check(exc, lang)
         body = render_license_answer(check, lang)
-        lines, sources = self._clauses(check.inbound, lang)
+        # a family ("LGPL") is checked per version: each version's duties rest on its own clauses
+        inbound = _one_per_text([v.inbound for v in check.versions] or [check.inbound])
+        lines, sources = self._clauses(inbound, lang)
         if lines:  # the inbound licence's duties, each cited with the clause that imposes it
             head = "**条款依据（被使用的许可证）**" if lang == "zh" else "**The clauses (licence of the code used)**"
             body = _before_disclaimer(body, "\n".join([head, *lines]))
-        # a family ("LGPL") is checked per version: those versions' texts are what to read
-        named = [check.inbound, check.outbound, *(e for v in check.versions for e in (v.inbound, v.outbound))]
-        sources += [s for s in self._text_sources(*named) if s.id not in {x.id for x in sources}]
+        # the texts named, one per text (-only / -or-later are one text), unless their clauses are already there
+        cited = {s.id.split("::", 1)[0] for s in sources}
+        named = _one_per_text([check.inbound, check.outbound, *(v.outbound for v in check.versions), *inbound])
+        sources += [s for s in self._text_sources(*named)
+                    if s.id not in {x.id for x in sources} and s.id.split("::", 1)[0] not in cited]
         return Answer(answer=body, status="answered", license_check=check, sources=sources)
 
-    def _clauses(self, inbound: str, lang: str) -> tuple[list[str], list[Source]]:
-        if self.facts is None or _LICENCE_ID.fullmatch(inbound.strip()) is None:
+    def _clauses(self, inbound: list[str], lang: str) -> tuple[list[str], list[Source]]:
+        ids = [i.strip() for i in inbound if _LICENCE_ID.fullmatch(i.strip())]
+        if self.facts is None or not ids:
             return [], []
-        return self.facts.clause_sources(inbound.strip(), GROUNDED_ASPECTS, lang)
+        return self.facts.clauses_of_versions(ids, GROUNDED_ASPECTS, lang)
 
     @staticmethod
     def _cannot_check(exc: LicenseError, lang: str) -> Answer:
@@ -75,6 +80,19 @@ class LicenceAnswers:
             if passage is not None:
                 sources.append(to_source(Hit(passage=passage, score=1.0)))
         return sources
+
+
+_VARIANT = re.compile(r"-(?:only|or-later)$|\+$")
+
+
+def _one_per_text(ids: list[str]) -> list[str]:
+    """-only / -or-later variants of one licence are one text: keep the -only one (or the first)."""
+    chosen: dict[str, str] = {}
+    for spdx_id in ids:
+        base = _VARIANT.sub("", spdx_id.strip())
+        if base not in chosen or spdx_id.strip().endswith("-only"):
+            chosen[base] = spdx_id.strip()
+    return list(chosen.values())
 
 
 def _before_disclaimer(body: str, section: str) -> str:

@@ -57,9 +57,20 @@ class LicenceFactAnswers:
     def clause_sources(self, spdx_id: str, aspects: tuple[str, ...], lang: str) -> tuple[list[str], list[Source]]:
         """Bullet lines ("- 保留声明：… [1]") and their sources for some facts of one licence (the
         compatibility answer's conditions, grounded in the clauses)."""
+        return self.clauses_of_versions([spdx_id], aspects, lang)
+
+    def clauses_of_versions(self, spdx_ids: list[str], aspects: tuple[str, ...],
+                            lang: str) -> tuple[list[str], list[Source]]:
+        """`clause_sources` for several licences with one numbering; with more than one, each licence's
+        bullets come under its id (a family checked per version: LGPL-2.1's §6, LGPL-3.0's §4)."""
         citations = _Citations(self.clauses, lang)
-        facts = self.facts.facts(spdx_id)
-        lines = [_bullet(aspect, facts[aspect], citations, lang) for aspect in aspects if aspect in facts]
+        lines: list[str] = []
+        for spdx_id in spdx_ids:
+            facts = self.facts.facts(spdx_id)
+            bullets = [_bullet(aspect, facts[aspect], citations, lang) for aspect in aspects if aspect in facts]
+            if bullets and len(spdx_ids) > 1:
+                lines.append(f"{spdx_id}：" if lang == "zh" else f"{spdx_id}:")
+            lines.extend(bullets)
         return lines, citations.sources()
 
     # --- which licences ------------------------------------------------------------------------

@@ -41,7 +41,7 @@ ASPECT_WORDS: dict[str, re.Pattern[str]] = {
                           r"online service", re.IGNORECASE),
     "language": re.compile(r"语言版本|中文版|英文版|中英文|以哪个|为准|governing language|language version|"
                            r"chinese (?:version|text)|english (?:version|text)|prevail", re.IGNORECASE),
-    "endorsement": re.compile(r"背书|名字.{0,6}(?:宣传|推广)|(?:宣传|推广).{0,6}名字|endorse|promote", re.IGNORECASE),
+    "endorsement": re.compile(r"背书|(?:名字|名义|姓名).{0,12}(?:宣传|推广)|(?:宣传|推广).{0,6}(?:名字|名义|姓名)|endorse|promote", re.IGNORECASE),
 }
 OBLIGATION_ASPECTS = ("scope", "notices", "licence_copy", "notice_file", "changes", "source", "network",
                       "endorsement")

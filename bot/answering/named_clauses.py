@@ -28,6 +28,10 @@ class NamedClauses:
         """SPDX ids of the licences a question names ("MPL" -> MPL-2.0, "木兰宽松许可证" -> MulanPSL-2.0)."""
         return list(dict.fromkeys(spdx for _, spdx in self.names.ids(text))) if self.names else []
 
+    def families_named(self, text: str) -> list[str]:
+        """Licence families a question names without a version ("LGPL 动态链接…" -> ["LGPL"])."""
+        return list(dict.fromkeys(name.upper() for _, name in self.names.families(text))) if self.names else []
+
     def passages(self, text: str, lang: str, ids: list[str] | None = None) -> list[Passage]:
         """The passages of the clauses the question names in the licences it names (none otherwise)."""
         ids = self.licences_named(text) if ids is None else ids

@@ -23,6 +23,7 @@ CONCEPTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("附加条款", "附加限制", "额外限制", "进一步限制"), ("additional terms", "further restrictions")),
     (("专利报复", "专利诉讼终止", "专利诉讼", "专利终止", "专利反诉", "专利维权"),
      ("patent litigation", "institute patent litigation", "patent infringement", "shall terminate")),
+    (("诉讼", "起诉", "提起诉讼", "打官司"), ("litigation", "institute patent litigation", "lawsuit")),
     (("专利许可", "专利授权", "专利"), ("patent license", "patent claims", "patent")),
     (("商标", "商号", "商品名称", "服务标志"), ("trademark", "trade names", "service marks", "product names")),
     (("网络交互", "远程网络交互", "网络服务", "通过网络", "云服务", "SaaS"),

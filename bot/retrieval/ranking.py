@@ -66,11 +66,43 @@ def licences_about(passage: Passage) -> set[str]:
     return {licence_family(ref.target) for ref in parse_source(source) if not ref.titled} if source else set()
 
 
+def family_word_key(word: str) -> str:
+    """A licence family named without a version ("LGPL") as a key prefix: "licence:lgpl-". Matched on the
+    whole family id, so GPL's "licence:gpl-" never matches LGPL's "licence:lgpl-2.1" nor AGPL's."""
+    return "licence:" + word.strip().lower() + "-"
+
+
+def _matches(key: str, wanted: str) -> bool:
+    return key == wanted or (wanted.endswith("-") and key.startswith(wanted))
+
+
+def is_about(passage: Passage, families: set[str]) -> bool:
+    """Is the passage about one of `families` (licence keys, or family-word prefixes from `family_word_key`)?"""
+    return any(_matches(key, wanted) for key in licences_about(passage) for wanted in families)
+
+
+def licences_cited(passage: Passage) -> set[str]:
+    """The licence families (not standards) a passage is about: its own licence, or the licences its FAQ
+    source cites by SPDX id."""
+    if passage.kind == "license":
+        return {family(passage)}
+    source = passage.extra.get("faq_source")
+    return {licence_family(ref.target) for ref in parse_source(source)
+            if not ref.titled and _SPDX_LIKE.fullmatch(ref.target)} if source else set()
+
+
+def about_other_licences(passage: Passage, families: set[str]) -> bool:
+    """A passage about licences, none of them one the question names: "LGPL 动态链接" is not answered by
+    the GPL's FAQ entry."""
+    cited = licences_cited(passage)
+    return bool(families) and bool(cited) and not any(_matches(k, w) for k in cited for w in families)
+
+
 def boost_about_licences(hits: list[Hit], families: set[str]) -> list[Hit]:
-    """Passages about a licence the question names go before those about other licences (stable)."""
+    """Passages about a licence (or family) the question names go before those about other licences (stable)."""
     if families:
         for hit in hits:
-            if licences_about(hit.passage) & families:
+            if is_about(hit.passage, families):
                 hit.score += ABOUT_NAMED_LICENCE_BOOST
     return sorted(hits, key=lambda h: -h.score)
 

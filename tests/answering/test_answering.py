@@ -60,8 +60,8 @@ def test_faq_match_answers_directly_and_cites_the_clause(assistant):
     assert answer.sources[1].kind == "faq" and "住房" in answer.sources[1].text  # the entry, right after its clause
 
 
-@pytest.mark.parametrize("question", ["南京明天会下雨吗？", "北京有什么补贴？", "今天上证指数收盘多少点？",
-                                      "Translate 'good morning' into German.", "南京到上海的高铁要多久？"])
+@pytest.mark.parametrize("question", ["南京明天会下雨吗？", "北京有什么补贴？", "上证指数今天收在多少点？",
+                                      "Translate 'thank you' into Italian.", "从南京坐高铁去上海要多长时间？"])
 def test_off_topic_questions_are_refused(assistant, question):
     answer = ask(assistant, question)
     assert answer.status == "no_answer" and answer.sources == []
@@ -91,10 +91,10 @@ def test_document_metadata_questions(assistant):
 
 
 def test_licence_compatibility_goes_to_the_engine(assistant):
-    answer = ask(assistant, "MIT 的代码能用在 GPL-3.0-only 项目里吗？")
+    answer = ask(assistant, "MIT 许可的代码可以放进 GPL-3.0-only 的项目吗？")
     assert answer.license_check is not None and answer.license_check.verdict == "compatible"
     assert answer.license_check.sources
-    answer = ask(assistant, "Can I use GPL-2.0-only code in my MIT-licensed project?")
+    answer = ask(assistant, "May GPL-2.0-only code be used in a project I license under MIT?")
     assert answer.license_check.verdict == "incompatible"
 
 
@@ -103,7 +103,8 @@ def test_licence_text_questions_go_to_retrieval(assistant):
     assert answer.license_check is None
     assert answer.status == "answered"
     assert answer.sources[0].section.startswith("§7 Additional Terms")
-    assert all(s.section.startswith("§7") for s in answer.sources[:2])
+    # the clause, then its own text again or the FAQ entry written about that clause
+    assert all(s.section.startswith("§7") or (s.kind == "faq" and "第7条" in s.section) for s in answer.sources[:2])
 
 
 @pytest.mark.parametrize("question,lang", [("帮我检查一下项目所有依赖的许可证", "zh"),

@@ -104,8 +104,8 @@ def test_the_same_procedure_about_the_plans_object_is_answered(assistant, questi
 
 
 @pytest.mark.parametrize(("question", "clause"), [
-    ("想办个开源黑客松，场地能帮忙解决不？", "办会场地"),
-    ("上市审批能走快一点吗？", "绿色通道"),
+    ("我们搞开源大会，没地方办，能给个会场不？", "办会场地"),
+    ("开源公司想上市，流程能不能给开个快车道？", "绿色通道"),
     ("开源人材住房补帖咋说", "住房补贴"),
 ])
 def test_colloquial_questions_reach_the_clause(assistant, question, clause):
@@ -164,7 +164,7 @@ def test_number_forms(talking, near, reply):
 
 def test_a_number_after_a_licence_question_is_not_a_licence_follow_up(talking, near):
     session = "licence-then-number"
-    verdict = talking.ask(Question(text="MIT 的代码能用在 GPL-3.0-only 项目里吗？", session_id=session))
+    verdict = talking.ask(Question(text="MIT 许可的代码可以放进 GPL-3.0-only 的项目吗？", session_id=session))
     assert verdict.license_check is not None
     offer = talking.ask(Question(text=near, session_id=session))
     assert offer.suggestions

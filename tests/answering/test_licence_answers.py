@@ -89,7 +89,7 @@ def test_an_english_question_reaches_the_chinese_clause(licence_assistant):
 
 # --- licence facts ---------------------------------------------------------------------------------
 def test_trademarks_fact_cites_the_chinese_clause(licence_assistant):
-    answer = ask(licence_assistant, "木兰宽松许可证第2版对商标有什么规定？")
+    answer = ask(licence_assistant, "木兰宽松许可证 2.0 许可我用贡献者的商标吗？")
     assert "不提供对贡献者的商品名称、商标" in answer.answer and "[1]" in answer.answer
     assert answer.sources[0].section == "§3 无商标许可"
     assert "不提供对“贡献者”的商品名称、商标、服务标志或产品名称的商标许可" in answer.sources[0].text

@@ -28,7 +28,7 @@ PLAIN_LICENCE_QUESTIONS = [
     "Apache-2.0 的库能用在 GPL-2.0-only 项目里吗？",
     "我的项目依赖一个 GPL 库，能闭源发布吗？",
     "LGPL 的依赖可以静态链接吗",
-    "Can I use GPL-2.0-only code in my MIT-licensed project?",
+    "May GPL-2.0-only code be used in a project I license under MIT?",
     "What does the Apache license require?",
     "Is MPL-2.0 compatible with GPL-3.0?",
     "开源人才能享受哪些住房方面的支持？",

@@ -120,7 +120,7 @@ def test_standalone_after_policy_turn(q):
     ("如果项目是 Apache-2.0 呢？", "MPL-2.0 的代码能用在 Apache-2.0 项目里吗？"),
     ("换成 AGPL-3.0 项目也可以吗？", "MPL-2.0 的代码能用在 AGPL-3.0-only 项目里吗？"),
     ("那如果是 LGPL-2.1 的库呢？", "LGPL-2.1-only 的代码能用在 GPL-3.0-only 项目里吗？"),
-    ("MIT 的代码呢？", "MIT 的代码能用在 GPL-3.0-only 项目里吗？"),
+    ("BSD-2-Clause 的代码呢？", "BSD-2-Clause 的代码能用在 GPL-3.0-only 项目里吗？"),
     ("那木兰宽松许可证呢？", "MPL-2.0 的代码能用在 MulanPSL-2.0 项目里吗？"),
 ])
 def test_licence_followups(q, expected):

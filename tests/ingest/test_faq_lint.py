@@ -12,7 +12,7 @@ from tests.helpers import KNOWLEDGE, REPO
 def test_every_bundled_faq_entry_and_licence_fact_cites_an_existing_clause():
     report = lint_faq(KNOWLEDGE)
     assert report.ok, "\n".join(report.problems)
-    assert report.topics == {"licensing.yaml": 102, "standards.yaml": 64} or all(n > 50 for n in report.topics.values())
+    assert report.topics["licensing.yaml"] >= 80 and report.topics["standards.yaml"] >= 30, report.topics
     assert report.references > 800
 
 

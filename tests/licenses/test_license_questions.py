@@ -10,10 +10,10 @@ from bot.types import LicenseQuery
 CASES = [
     # --- Chinese
     ("Apache-2.0 的库能用在 GPL-2.0-only 项目里吗？", "Apache-2.0", "GPL-2.0-only", None),
-    ("MIT 的代码能用在 GPL-3.0-only 项目里吗？", "MIT", "GPL-3.0-only", None),
+    ("MIT 许可的代码可以放进 GPL-3.0-only 的项目吗？", "MIT", "GPL-3.0-only", None),
     ("LGPL-2.1 的库能用在闭源商业软件里吗？", "LGPL-2.1-only", "proprietary", None),
     ("木兰宽松许可证第2版和 Apache-2.0 兼容吗？", "MulanPSL-2.0", "Apache-2.0", None),
-    ("EPL-2.0 的代码能放进 GPL-3.0-only 项目吗？", "EPL-2.0", "GPL-3.0-only", None),
+    ("EPL-2.0 的代码可以放到 GPL-3.0-only 项目里吗？", "EPL-2.0", "GPL-3.0-only", None),
     ("我的项目是 GPL-3.0，能引入 MIT 的库吗？", "MIT", "GPL-3.0-only", None),
     ("GPL-3.0 项目可以使用 Apache-2.0 的代码吗", "Apache-2.0", "GPL-3.0-only", None),
     ("我想在 MIT 项目里用一个 GPL-3.0 的库，可以吗？", "GPL-3.0-only", "MIT", None),
@@ -38,10 +38,10 @@ CASES = [
     ("许可证 MIT GPL-3.0-only", "MIT", "GPL-3.0-only", None),
     ("许可证 Apache-2.0 闭源", "Apache-2.0", "proprietary", None),
     # --- English
-    ("Can I use GPL-2.0-only code in my MIT-licensed project?", "GPL-2.0-only", "MIT", None),
-    ("Is Apache-2.0 code allowed in a GPL-3.0-or-later project?", "Apache-2.0", "GPL-3.0-or-later", None),
+    ("May GPL-2.0-only code be used in a project I license under MIT?", "GPL-2.0-only", "MIT", None),
+    ("May Apache-2.0 code be included in a GPL-3.0-or-later project?", "Apache-2.0", "GPL-3.0-or-later", None),
     (
-        "Can a dependency under (Apache-2.0 OR MIT) be used in a GPL-2.0-only program?",
+        "May a dependency licensed (Apache-2.0 OR MIT) go into a GPL-2.0-only program?",
         "Apache-2.0 OR MIT",
         "GPL-2.0-only",
         None,
@@ -167,8 +167,8 @@ def test_not_compatibility_questions(engine, text):
 
 
 def test_the_engine_method_is_the_one_home(engine):
-    q = engine.parse_question("MIT 的代码能用在 GPL-3.0-only 项目里吗？")
-    assert q == parse_license_question("MIT 的代码能用在 GPL-3.0-only 项目里吗？", engine=engine)
+    q = engine.parse_question("MIT 许可的代码可以放进 GPL-3.0-only 的项目吗？")
+    assert q == parse_license_question("MIT 许可的代码可以放进 GPL-3.0-only 的项目吗？", engine=engine)
     assert q is not None and q.outbound == "GPL-3.0-only"
 
 

@@ -34,3 +34,23 @@ def test_policy_questions_are_left_alone():
     """Everyday words in the licence glossary (名字, 费用, 宣传) do not change how policy questions are read."""
     assert licence_equivalents("办展会的场地费用有补贴吗？", ["办", "展会", "场地", "费用", "补贴"]) == {}
     assert terms("开源文化宣传有什么活动？")["宣传"] == frozenset({"宣传"})
+
+
+def test_derivative_work_additional_permissions_and_network_interaction():
+    assert {"derivative", "based"} <= all_terms("改了 GPL-2.0 的代码，算衍生作品吗？")
+    assert {"additional", "permissions"} <= all_terms("LGPL-3.0 给了哪些附加许可")
+    assert {"remote", "network", "interaction"} <= all_terms("AGPL-3.0 里网络交互的用户能拿到源码吗")
+
+
+def test_static_and_dynamic_linking():
+    assert {"static", "statically", "combined"} <= all_terms("静态链接 LGPL-2.1 的库有什么要求")
+    assert {"dynamic", "shared", "library"} <= all_terms("动态链接 LGPL 库算不算组合")
+    assert "static" not in all_terms("动态链接 LGPL 库算不算组合")  # the two are different concepts
+
+
+def test_litigation_reaches_the_patent_termination_clauses():
+    """诉讼 on its own (起诉, 提起诉讼) maps to the texts' "litigation", as 专利诉讼终止 does."""
+    assert "litigation" in terms("对贡献者发起诉讼后 Apache-2.0 的专利许可还有效吗")["诉讼"]
+    assert {"patent", "litigation", "terminate"} <= all_terms("MulanPSL-2.0 专利诉讼终止")
+    assert "litigation" in all_terms("起诉别人专利侵权，Apache-2.0 的授权会失效吗")
+    assert licence_equivalents("这个案子诉讼要多久", ["这个", "案子", "诉讼", "要", "多久"]) == {}  # no licence: left alone

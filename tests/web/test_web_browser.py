@@ -345,7 +345,7 @@ def test_third_party_site_with_data_attributes(page, server, allowed_site):
         expect(c.locator("#yb-title")).to_have_text("Open Source Q&A")
         expect(c.locator("#yb-send")).to_have_text("Send")
         expect(c.locator(".yb-header")).to_have_css("background-color", "rgb(200, 16, 46)")
-        lic = ask(c, "Can I use GPL-2.0-only code in my MIT-licensed project?")
+        lic = ask(c, "May GPL-2.0-only code be used in a project I license under MIT?")
         expect(lic.locator(".yb-badge")).to_have_text("Compatible with conditions")
         expect(lic.locator(".yb-explanation")).to_contain_text("combined work must be distributed under GPL-2.0-only")
 

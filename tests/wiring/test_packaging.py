@@ -73,7 +73,7 @@ ingest = runner.invoke(app, ["ingest", "--json"])
 report = {
     "bot": bot.__file__,
     "ingest": {"exit": ingest.exit_code, **last_json(ingest)},
-    "licence": last_json(runner.invoke(app, ["ask", "MIT 的代码能用在 GPL-3.0-only 项目里吗？", "--json"])),
+    "licence": last_json(runner.invoke(app, ["ask", "MIT 许可的代码可以放进 GPL-3.0-only 的项目吗？", "--json"])),
     "policy": last_json(runner.invoke(app, ["ask", "开源人才能享受哪些住房方面的支持？", "--json"])),
     "show": runner.invoke(app, ["license", "show", "Apache-2.0"]).stdout,
     "bundled_texts": sum(1 for _ in (bundled_knowledge_dir() / "licenses" / "texts").glob("*.txt")),
