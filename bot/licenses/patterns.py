@@ -101,6 +101,20 @@ PROPRIETARY_RE = re.compile(
     re.IGNORECASE,
 )
 
+# "用了 LGPL 的库，我的代码要开源吗？" / "do I have to open-source my code?": asking whether one's own code must
+# be opened presumes it is meant to stay closed, so the question is read as "<licence> -> proprietary" (only
+# when exactly one licence is named: with two, they are the pair); it is also the question's cue
+MUST_OPEN_MINE = re.compile(
+    r"(?:要不要|需不需要|用不用|是否(?:需要|必须|要)?|需要|必须|要|得|会被要求|会被迫|被迫|强制)\s*(?:把|将)?\s*"
+    r"(?:我的|我们的|自己的|公司的|整个|全部|所有)?\s*(?:代码|源码|源代码|项目|产品|软件|程序|应用)?\s*(?:也|都)?\s*"
+    r"(?:一起|跟着)?\s*开源(?:出来|出去)?\s*(?:吗|么|嘛|呢|\?|？|$)|"
+    r"(?:需要|必须|要|得|被迫|强制)\s*(?:把|将)?\s*开源\s*(?:我的|我们的|自己的|公司的)\s*(?:代码|源码|源代码|项目|产品|软件|程序)|"
+    r"(?:have|need|must|required|forced|obliged)\s+to\s+(?:open[\s-]?source|release|publish|disclose|share)\s+"
+    r"(?:the\s+source\s+(?:code\s+)?of\s+)?(?:my|our)\s+(?:own\s+)?(?:code|source(?:\s+code)?|project|app|"
+    r"application|software|product|program)",
+    re.IGNORECASE,
+)
+
 PROJECT_WORDS = (
     r"(?:项目|工程|程序|软件|产品|作品|应用|系统|仓库|代码库|固件|project|program|programme|product|application|app\b|"
     r"codebase|code\s+base|software|work\b|repo\b|repository|firmware|distribution|saas|service|服务|平台)"

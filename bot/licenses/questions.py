@@ -110,6 +110,7 @@ def _dedupe_mentions(mentions: list[_Mention], text: str) -> list[_Mention]:
             and kept[-1].value != PROPRIETARY
             and m.start - kept[-1].end <= 2
             and not rx.CLOSED.search(text[m.start : m.end])
+            and not rx.MUST_OPEN_MINE.fullmatch(text[m.start : m.end])
         ):
             continue
         kept.append(m)
@@ -217,7 +218,14 @@ class QuestionReader:
             for m in rx.PROPRIETARY_RE.finditer(text):
                 if m.group(0).strip():
                     spans.append(_Mention(m.start(), m.end(), PROPRIETARY))
-        return _longest_without_overlaps(spans, len(text))
+        found = _longest_without_overlaps(spans, len(text))
+        if len({m.value for m in found}) == 1 and found[0].value != PROPRIETARY:
+            must_open = rx.MUST_OPEN_MINE.search(text)
+            if must_open is not None and not any(m.start < must_open.end() and must_open.start() < m.end
+                                                 for m in found):
+                found.append(_Mention(must_open.start(), must_open.end(), PROPRIETARY))
+                found.sort(key=lambda m: m.start)
+        return found
 
     # ------------------------------------------------------------------ questions
     def parse_question(self, text: str) -> LicenseQuery | None:
@@ -242,7 +250,7 @@ class QuestionReader:
         if not 2 <= len(mentions) <= 3 * MAX_QUESTION_MENTIONS or len({m.value for m in mentions}) > MAX_QUESTION_MENTIONS:
             return None, budget.lookups
         low = t.lower()
-        strong = rx.has_strong_cue(t, low)
+        strong = rx.has_strong_cue(t, low) or rx.MUST_OPEN_MINE.search(t) is not None
         if not strong and (not rx.has_cue(t, low) or rx.has_negative(t, low)):
             return None, budget.lookups
         return self._roles(t, mentions, _detect_use(t), budget), budget.lookups

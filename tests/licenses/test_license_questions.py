@@ -185,3 +185,29 @@ def test_versionless_family_is_a_query_not_an_error(engine, text, inbound, outbo
     assert q == LicenseQuery(inbound, outbound, None)
     check = engine.check(q.inbound, q.outbound)
     assert check.family == inbound and len(check.versions) >= 3
+
+
+# "must my own code be opened?" presumes it is meant to stay closed: read as <licence> -> proprietary
+MUST_OPEN_MINE = [
+    ("动态链接 LGPL-2.1 的库，我的代码要开源吗", "LGPL-2.1-only", "dynamic"),
+    ("MPL-2.0 静态链接要开源吗？", "MPL-2.0", "static"),
+    ("引入了 EPL-2.0 的组件，是不是必须开源我们的代码", "EPL-2.0", None),
+    ("Am I forced to open source my code when I ship a GPL-2.0-only library?", "GPL-2.0-only", None),
+    ("Do we need to release our source code if we use a BSD-3-Clause package?", "BSD-3-Clause", None),
+]
+
+
+@pytest.mark.parametrize("text,inbound,use", MUST_OPEN_MINE)
+def test_must_i_open_my_code_is_a_question_about_closed_source(engine, text, inbound, use):
+    q = parse_license_question(text, engine=engine)
+    assert q == LicenseQuery(inbound=inbound, outbound="proprietary", use=use)
+
+
+@pytest.mark.parametrize("text", [
+    "我的项目要开源吗",                           # no licence named
+    "开源项目选 MIT 还是 Apache-2.0，要开源吗",     # two licences: they are the pair, no closed-source guess
+    "GPL-3.0 是什么，要求开源吗",                  # no "my code"
+])
+def test_must_open_needs_exactly_one_licence_and_ones_own_code(engine, text):
+    q = parse_license_question(text, engine=engine)
+    assert q is None or q.outbound != "proprietary"
