@@ -52,7 +52,7 @@ def examples(side: str) -> list:
     return cases
 
 
-# examples the calibrated gate misjudges in the test knowledge base (11 of 329 in scope, 6 of 329 off topic;
+# examples the calibrated gate misjudges in the test knowledge base (11 of 329 in scope, 7 of 329 off topic;
 # in cross-validation it errs on 0.5 % of off-topic and 6.4 % of in-scope questions)
 KNOWN_MISSES: dict[str, str] = {
     "开源企业上市手续能加急吗": "in scope, not answered: the 上市 clause is near but coverage is low (0.40): 手续 and 加急 are not the clause's words",
@@ -72,6 +72,8 @@ KNOWN_MISSES: dict[str, str] = {
     "校园贷怎么还": "off topic, answered: 校园贷 (a student loan) is split 校园|贷 and 校园 maps to 走进校园",
     "单位分房的产权怎么算": "off topic, answered: 单位 counts as an object of the plan, so the personal-matter signal stays off",
     "怎么衡量一个人是否靠谱": "off topic, answered: 衡量 maps to the plan's targets and every other word is a filler",
+    "员工年度合规体检项目": "off topic, answered: since the FAQ on building a compliance programme (ISO/IEC 5230 §3), "
+                             "合规 + 项目 are covered and 体检 maps to the plan's 开源测评",
 }
 
 
