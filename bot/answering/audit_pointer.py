@@ -1,14 +1,14 @@
 """A whole product's dependencies are audited from its SBOM, not in chat: say where and how.
 
 "帮我检查依赖的许可证" cannot be answered with a pair verdict; the audit page, the CLI and the Telegram
-bot read the SBOM and answer for every component.
+bot read the SBOM and answer for every component. The detector (`looks_like_audit_request`) lives here, with
+its only caller in the product, rather than in the auditor, which never reads chat.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.licenses.audit import looks_like_audit_request
 from bot.types import Answer
 
 AUDIT_PAGE = "/audit"
@@ -32,6 +32,40 @@ _TEXT = {
            "(e.g. Apache-2.0 use=saas).\n"
            "For a single pair, just ask me, e.g. \"Can I use an Apache-2.0 library in a GPL-2.0-only project?\""),
 }
+
+
+# An SBOM, a bill of materials, a dependency licence check or a NOTICE file asked for: the audit's job.
+_AUDIT_REQUEST = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\bsbom\b",
+        r"软件物料清单|物料清单",
+        r"bill[\s-]+of[\s-]+materials",
+        r"\bcyclone\s*dx\b",
+        r"license-checker|pip-licenses",
+        (r"(依赖|三方库|第三方(组件|库|依赖|软件)|开源组件|dependenc(y|ies)).{0,15}(许可证|许可|协议|licen[cs]es?)"
+        r".{0,12}(检查|审计|审查|扫描|排查|核查|合规|清单|梳理|盘点|报告)"),
+        (r"(检查|审计|审查|扫描|排查|核查|梳理|盘点).{0,12}(所有|全部|项目的?|我们的?)?(依赖|三方库|第三方|开源组件)"
+        r".{0,15}(许可证|许可|协议|licen[cs]es?)"),
+        (r"\b(audit|scan|check|review|verify|list)\b.{0,40}\b(all\s+)?(our|my|the|project'?s?)?\s*"
+        r"(dependenc(y|ies)|third[- ]party|packages|libraries|deps)\b.{0,30}\blicen[cs]es?\b"),
+        (r"\b(audit|scan|check|review|verify|list)\b.{0,20}\blicen[cs]es?\b.{0,30}"
+         r"\b(dependenc(y|ies)|third[- ]party|packages|libraries|deps)\b"),
+        r"\b(dependenc(y|ies)|third[- ]party|deps)\b.{0,20}\blicen[cs]e\s+(audit|scan|check|report|compliance)",
+        r"\blicen[cs]e\s+(audit|scan)\b",
+        r"(生成|制作|输出).{0,8}(notice|第三方声明|归属声明|致谢文件)",
+        r"\bthird[- ]party\s+notices?\b|\battribution\s+(file|notice)s?\b|\bnotice\s+file\b.{0,30}\bdependenc",
+    )
+]
+
+
+def looks_like_audit_request(text: str) -> bool:
+    """Does the message ask to check a whole project's dependencies (-> point to /audit)?
+
+    A question about one licence pair ("MIT 和 GPL 兼容吗", "Can I use GPL code in my MIT project?") is not.
+    """
+    sample = (text or "")[:2000]
+    return any(pattern.search(sample) for pattern in _AUDIT_REQUEST)
 
 
 # "What must an ISO/IEC 5230 bill of materials include?" asks what a standard says, not for an audit

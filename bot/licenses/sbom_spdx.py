@@ -5,23 +5,21 @@ and are left out when the document lists other packages (its dependencies); a do
 single package and nothing else is an SBOM *of* that package, which is then audited.
 A package's licence is its concluded licence, else its declared one.
 When spdx-tools rejects a JSON/YAML/tag-value file (real files often miss required fields), the packages
-are read by hand and the report says so.
+are read by hand (`sbom_spdx_lenient`) and the report says so; this module is the spdx-tools path and the
+document building both paths share.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from bot.licenses.audit_wording import both, pair
 from bot.licenses.sbom_model import (
     MAX_COMPONENTS,
-    MAX_LICENSE_TEXT_CHARS,
     DeclaredLicense,
     LicenseRefText,
     SbomComponent,
@@ -29,25 +27,19 @@ from bot.licenses.sbom_model import (
     SbomError,
     clip,
 )
-
-log = logging.getLogger("yuanbot.audit")
+from bot.licenses.sbom_spdx_fields import SpdxPackage, copyright_text, licence_str, licence_text
+from bot.licenses.sbom_spdx_lenient import (
+    check_packages,
+    described_from_dict,
+    lenient_note,
+    misshapen_fields,
+    package_from_dict,
+    refs_from_dicts,
+    tagvalue_by_hand,
+)
 
 SUPPORTED_VERSIONS = ("SPDX-2.1", "SPDX-2.2", "SPDX-2.3")
-NO_VALUE = {"NOASSERTION", "NONE", "UNSPECIFIED", ""}
 _LICENSE_REF = re.compile(r"(?:DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+")
-
-
-@dataclass(frozen=True, slots=True)
-class _Package:
-    """A package as both readers (spdx-tools and by hand) see it."""
-
-    spdx_id: str
-    name: str
-    version: str | None
-    purl: str | None
-    concluded: str | None
-    declared: str | None
-    copyright: str | None
 
 
 def check_version(version: Any) -> str:
@@ -68,19 +60,19 @@ def read_spdx_dict(doc: dict[str, Any], encoding: str) -> SbomDocument:
     from spdx_tools.spdx.parser.error import SPDXParsingError
     from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
 
-    raw_packages = _check_packages(doc.get("packages"))
+    raw_packages = check_packages(doc.get("packages"))
     raw_by_id = {str(p.get("SPDXID")): p for p in raw_packages}
-    misshapen = _misshapen_fields(doc)
+    misshapen = misshapen_fields(doc)
     try:
         if misshapen:  # spdx-tools would fail with AttributeError/TypeError on these: do not ask it
             raise SPDXParsingError(misshapen)
         parsed = JsonLikeDictParser().parse(doc)
     except Exception as exc:  # noqa: BLE001 - spdx-tools raises AttributeError/TypeError too on odd shapes
         messages = exc.get_messages() if isinstance(exc, SPDXParsingError) else [f"{type(exc).__name__}: {exc}"]
-        _lenient_note(notes, messages)
-        packages = [_package_from_dict(p) for p in raw_by_id.values()]
-        described = _described_from_dict(doc)
-        refs = _refs_from_dicts(doc.get("hasExtractedLicensingInfos"))
+        lenient_note(notes, messages)
+        packages = [package_from_dict(p) for p in raw_by_id.values()]
+        described = described_from_dict(doc)
+        refs = refs_from_dicts(doc.get("hasExtractedLicensingInfos"))
     else:
         packages = [_package_from_model(p, raw_by_id.get(p.spdx_id)) for p in parsed.packages]
         described = _described_from_model(parsed)
@@ -88,101 +80,10 @@ def read_spdx_dict(doc: dict[str, Any], encoding: str) -> SbomDocument:
     return _document(version, encoding, [p for p in packages if p is not None], described, refs, notes)
 
 
-# The fields whose shape spdx-tools assumes (it dereferences them without checking): name -> JSON type.
-_SHAPES: dict[str, type] = {
-    "creationInfo": dict,
-    "relationships": list,
-    "documentDescribes": list,
-    "files": list,
-    "snippets": list,
-    "externalDocumentRefs": list,
-    "hasExtractedLicensingInfos": list,
-    "annotations": list,
-}
-_PACKAGE_SHAPES: dict[str, type] = {"externalRefs": list, "checksums": list, "annotations": list,
-                                    "packageVerificationCode": dict, "attributionTexts": list}
-_TYPE_NAMES = {dict: "an object", list: "a list"}
-
-
-def _check_packages(value: Any) -> list[dict[str, Any]]:
-    """The `packages` list; anything else there is one clear error (there is nothing to audit without it)."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
-        raise SbomError("invalid_sbom", *pair("spdx-packages-shape"))
-    return value
-
-
-def _misshapen_fields(doc: dict[str, Any]) -> list[str]:
-    """'creationInfo is not an object', … for the fields spdx-tools would crash on (empty when all fit)."""
-    wrong = [f"{key} is not {_TYPE_NAMES[kind]}" for key, kind in _SHAPES.items()
-             if doc.get(key) is not None and not isinstance(doc[key], kind)]
-    for key in ("relationships", "files", "snippets", "externalDocumentRefs", "annotations",
-                "hasExtractedLicensingInfos"):
-        items = doc.get(key)
-        if isinstance(items, list) and not all(isinstance(x, dict) for x in items):
-            wrong.append(f"{key} holds an item that is not an object")
-    for package in doc.get("packages") or []:
-        for key, kind in _PACKAGE_SHAPES.items():
-            if package.get(key) is not None and not isinstance(package[key], kind):
-                wrong.append(f"package {clip(package.get('SPDXID'), 80)}: {key} is not {_TYPE_NAMES[kind]}")
-        for key in ("externalRefs", "checksums", "annotations"):
-            items = package.get(key)
-            if isinstance(items, list) and not all(isinstance(x, dict) for x in items):
-                wrong.append(f"package {clip(package.get('SPDXID'), 80)}: {key} holds an item that is not an object")
-    return wrong
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _package_from_dict(raw: dict[str, Any]) -> _Package | None:
-    name = clip(raw.get("name"))
-    if name is None:
-        return None
-    purl = None
-    for ref in _list(raw.get("externalRefs")):
-        if isinstance(ref, dict) and str(ref.get("referenceType", "")).lower() == "purl":
-            purl = clip(ref.get("referenceLocator"))
-    return _Package(
-        spdx_id=str(raw.get("SPDXID") or name),
-        name=name,
-        version=clip(raw.get("versionInfo")),
-        purl=purl,
-        concluded=_licence_str(raw.get("licenseConcluded")),
-        declared=_licence_str(raw.get("licenseDeclared")),
-        copyright=_copyright(raw.get("copyrightText")),
-    )
-
-
-def _described_from_dict(doc: dict[str, Any]) -> set[str]:
-    described = {x for x in _list(doc.get("documentDescribes")) if isinstance(x, str)}
-    doc_id = str(doc.get("SPDXID") or "SPDXRef-DOCUMENT")
-    for rel in _list(doc.get("relationships")):
-        if not isinstance(rel, dict):
-            continue
-        kind = str(rel.get("relationshipType", "")).upper()
-        if kind == "DESCRIBES" and rel.get("spdxElementId") == doc_id:
-            described.add(str(rel.get("relatedSpdxElement")))
-        elif kind == "DESCRIBED_BY" and rel.get("relatedSpdxElement") == doc_id:
-            described.add(str(rel.get("spdxElementId")))
-    return described
-
-
-def _refs_from_dicts(items: Any) -> dict[str, LicenseRefText]:
-    refs: dict[str, LicenseRefText] = {}
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("licenseId"), str):
-            ref = item["licenseId"]
-            refs[ref] = LicenseRefText(ref, clip(item.get("name"), 300), _text(item.get("extractedText")))
-    return refs
-
-
 # ------------------------------------------------------------------------------ spdx-tools model
 
 
-def _package_from_model(package: Any, raw: dict[str, Any] | None) -> _Package | None:
+def _package_from_model(package: Any, raw: dict[str, Any] | None) -> SpdxPackage | None:
     name = clip(package.name)
     if name is None:
         return None
@@ -191,16 +92,16 @@ def _package_from_model(package: Any, raw: dict[str, Any] | None) -> _Package | 
         None,
     )
     # the raw strings when we have them: spdx-tools rewrites some ids (GPL-2.0 -> GPL-2.0-only)
-    concluded = _licence_str(raw.get("licenseConcluded")) if raw else _licence_str(package.license_concluded)
-    declared = _licence_str(raw.get("licenseDeclared")) if raw else _licence_str(package.license_declared)
-    return _Package(
+    concluded = licence_str(raw.get("licenseConcluded")) if raw else licence_str(package.license_concluded)
+    declared = licence_str(raw.get("licenseDeclared")) if raw else licence_str(package.license_declared)
+    return SpdxPackage(
         spdx_id=package.spdx_id,
         name=name,
         version=clip(package.version),
         purl=purl,
         concluded=concluded,
         declared=declared,
-        copyright=_copyright(package.copyright_text),
+        copyright=copyright_text(package.copyright_text),
     )
 
 
@@ -222,7 +123,7 @@ def _refs_from_model(items: Iterable[Any]) -> dict[str, LicenseRefText]:
     for item in items:
         if item.license_id:
             name = item.license_name if isinstance(item.license_name, str) else None
-            refs[item.license_id] = LicenseRefText(item.license_id, clip(name, 300), _text(item.extracted_text))
+            refs[item.license_id] = LicenseRefText(item.license_id, clip(name, 300), licence_text(item.extracted_text))
     return refs
 
 
@@ -243,79 +144,13 @@ def read_spdx_tagvalue(text: str) -> SbomDocument:
         parsed = parser.parse(text)
     except Exception as exc:  # noqa: BLE001 - as for JSON: the parser raises more than SPDXParsingError
         messages = exc.get_messages() if isinstance(exc, SPDXParsingError) else [f"{type(exc).__name__}: {exc}"]
-        _lenient_note(notes, messages)
-        packages, described, refs = _tagvalue_by_hand(text)
+        lenient_note(notes, messages)
+        packages, described, refs = tagvalue_by_hand(text)
     else:
         packages = [_package_from_model(p, None) for p in parsed.packages]
         described = _described_from_model(parsed)
         refs = _refs_from_model(parsed.extracted_licensing_info)
     return _document(version, "tag-value", [p for p in packages if p is not None], described, refs, notes)
-
-
-_TAG = re.compile(r"^([A-Za-z]+)\s*:\s?(.*)$")
-
-
-def _tagvalue_by_hand(text: str) -> tuple[list[_Package | None], set[str], dict[str, LicenseRefText]]:
-    """Packages, DESCRIBES targets and LicenseRef texts from a tag-value file spdx-tools rejected."""
-    packages: list[_Package | None] = []
-    described: set[str] = set()
-    refs: dict[str, LicenseRefText] = {}
-    current: dict[str, str] | None = None
-    ref: dict[str, str] | None = None
-    lines = iter(text.splitlines())
-    for line in lines:
-        m = _TAG.match(line.strip())
-        if not m:
-            continue
-        tag, value = m.group(1), m.group(2).strip()
-        if value.startswith("<text>"):  # multi-line value
-            parts = [value[len("<text>"):]]
-            while "</text>" not in parts[-1]:
-                nxt = next(lines, None)
-                if nxt is None:
-                    break
-                parts.append(nxt)
-            value = "\n".join(parts).split("</text>", 1)[0]
-        if tag == "PackageName":
-            if current is not None:
-                packages.append(_package_from_tags(current))
-            current = {"name": value}
-        elif tag == "FileName" and current is not None:  # files follow their package: stop reading it
-            packages.append(_package_from_tags(current))
-            current = None
-        elif current is not None and tag in ("SPDXID", "PackageVersion", "PackageLicenseConcluded",
-                                             "PackageLicenseDeclared", "PackageCopyrightText"):
-            current[tag] = value
-        elif current is not None and tag == "ExternalRef" and " purl " in f" {value} ":
-            current["purl"] = value.split()[-1]
-        elif tag == "Relationship":
-            parts = value.split()
-            if len(parts) == 3 and parts[1].upper() == "DESCRIBES" and parts[0] == "SPDXRef-DOCUMENT":
-                described.add(parts[2])
-        elif tag == "LicenseID":
-            ref = {"id": value}
-            refs[value] = LicenseRefText(value)
-        elif ref is not None and tag in ("ExtractedText", "LicenseName"):
-            ref[tag] = value
-            refs[ref["id"]] = LicenseRefText(ref["id"], clip(ref.get("LicenseName"), 300), _text(ref.get("ExtractedText")))
-    if current is not None:
-        packages.append(_package_from_tags(current))
-    return packages, described, refs
-
-
-def _package_from_tags(tags: dict[str, str]) -> _Package | None:
-    name = clip(tags.get("name"))
-    if name is None:
-        return None
-    return _Package(
-        spdx_id=tags.get("SPDXID") or name,
-        name=name,
-        version=clip(tags.get("PackageVersion")),
-        purl=clip(tags.get("purl")),
-        concluded=_licence_str(tags.get("PackageLicenseConcluded")),
-        declared=_licence_str(tags.get("PackageLicenseDeclared")),
-        copyright=_copyright(tags.get("PackageCopyrightText")),
-    )
 
 
 # ------------------------------------------------------------------------------------------ RDF/XML
@@ -354,7 +189,7 @@ def read_spdx_rdf(xml_text: str) -> SbomDocument:
 def _document(
     version: str,
     encoding: str,
-    packages: list[_Package],
+    packages: list[SpdxPackage],
     described: set[str],
     refs: dict[str, LicenseRefText],
     notes: list[str],
@@ -378,7 +213,7 @@ def _document(
     return SbomDocument("SPDX", encoding, version, len(components), produce, product, notes)
 
 
-def _component(package: _Package, refs: dict[str, LicenseRefText]) -> SbomComponent:
+def _component(package: SpdxPackage, refs: dict[str, LicenseRefText]) -> SbomComponent:
     concluded, declared = _asserted(package.concluded), _asserted(package.declared)
     chosen = concluded or declared
     notes: tuple[str, ...] = ()
@@ -402,30 +237,3 @@ def _component(package: _Package, refs: dict[str, LicenseRefText]) -> SbomCompon
 
 def _asserted(value: str | None) -> str | None:
     return None if value is None or value.upper() == "NOASSERTION" else value
-
-
-def _licence_str(value: Any) -> str | None:
-    """The licence expression as written (NOASSERTION and NONE kept); None when the field is missing."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _copyright(value: Any) -> str | None:
-    text = clip(value)
-    if text is None or text.upper() in NO_VALUE:
-        return None
-    return text
-
-
-def _text(value: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return value[:MAX_LICENSE_TEXT_CHARS]
-
-
-def _lenient_note(notes: list[str], messages: list[str]) -> None:
-    first = clip(messages[0], 200) if messages else ""
-    log.info("SPDX document read leniently: %s", first)
-    notes.append(both("spdx-lenient", count=len(messages), first=first))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.licenses.audit import looks_like_audit_request
+from bot.answering.audit_pointer import looks_like_audit_request
 
 AUDIT_REQUESTS = [
     "帮我检查依赖的许可证",

@@ -32,7 +32,7 @@ def test_every_sentence_has_both_halves(key: str) -> None:
     assert both(key, **params) == f"{out_zh} / {out_en}"
 
 
-@pytest.mark.parametrize("module", ["sbom_spdx", "sbom_cyclonedx", "sbom_table", "sbom_model", "audit_resolve"])
+@pytest.mark.parametrize("module", ["sbom_spdx", "sbom_spdx_lenient", "sbom_spdx_fields", "sbom_cyclonedx", "sbom_table", "sbom_model", "audit_resolve"])
 def test_readers_keep_no_prose_of_their_own(module: str) -> None:
     source = (ROOT / "bot" / "licenses" / f"{module}.py").read_text(encoding="utf-8")
     assert not CJK.search(source), module
