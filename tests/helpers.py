@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import subprocess
 import threading
@@ -101,3 +102,23 @@ def asgi_client(app: Any, peer: str = "203.0.113.7") -> httpx.AsyncClient:
     """An httpx client calling the app in process, as if from `peer`."""
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(peer, 40000))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=10)
+
+
+def stream_until_answered(sock: socket.socket, chunk: bytes, *, limit: int = 200 * 1024 * 1024) -> tuple[bytes, int]:
+    """Send `chunk` as HTTP chunked body pieces until the server answers (or `limit` bytes went out): for
+    upload caps that must cut a huge body off early. Returns (the first bytes of the response, bytes sent)."""
+    sent = 0
+    try:
+        while sent < limit:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if readable:
+                break
+            sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            sent += len(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    sock.settimeout(10)
+    response = b""
+    with contextlib.suppress(OSError):
+        response = sock.recv(65536)
+    return response, sent

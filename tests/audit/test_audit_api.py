@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import select
 import socket
 
 import pytest
@@ -13,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.api.routes_audit import build_audit_router
+from tests.helpers import stream_until_answered
 from tests.web.support import LiveServer
 
 from .support import DATA, FIXTURES, HOSTILE, MISSHAPEN, TEXTS, read
@@ -105,25 +104,12 @@ def test_too_large_chunked_upload_is_cut_off_early(engine) -> None:
     app = FastAPI()
     app.include_router(build_audit_router(engine, TEXTS, max_upload_bytes=1024 * 1024))
     chunk = b"y" * (256 * 1024)
-    sent = 0
     with LiveServer(app) as server, socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(
             f"POST {URL}?outbound=MIT HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
             "Transfer-Encoding: chunked\r\n\r\n".encode()
         )
-        response = b""
-        try:
-            while sent < 200 * 1024 * 1024:
-                readable, _, _ = select.select([sock], [], [], 0)
-                if readable:
-                    break
-                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-                sent += len(chunk)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        sock.settimeout(10)
-        with contextlib.suppress(OSError):
-            response = sock.recv(65536)
+        response, sent = stream_until_answered(sock, chunk)
     assert response.startswith(b"HTTP/1.1 413"), response[:200]
     assert sent < 20 * 1024 * 1024  # stopped long before 200 MB
 

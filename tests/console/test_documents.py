@@ -6,14 +6,12 @@ changes nothing (neither the folder nor the index).
 
 from __future__ import annotations
 
-import contextlib
-import select
 import socket
 
 import pytest
 
 from ingest.lock import LockHolder
-from tests.helpers import serve
+from tests.helpers import serve, stream_until_answered
 
 from .support import PLAN_ID, PLAN_TITLE, docx_bytes, scanned_pdf_bytes, sign_in, wait_job
 
@@ -130,7 +128,6 @@ def test_a_200_mb_upload_is_refused_early_with_413(console) -> None:
     """Over real HTTP: the upload is cut off after about the limit (50 MB), never read to 200 MB."""
     _, _, app = console
     chunk = b"y" * (512 * 1024)
-    sent = 0
     with serve(app) as url, socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=10) as sock:
         sock.sendall(b"POST /admin/api/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                      b"qV7r-Lz2k_Wm9xPb4Nt6Hs8Jd\r\nContent-Type: multipart/form-data; boundary=BOUNDARY\r\n"
@@ -138,19 +135,7 @@ def test_a_200_mb_upload_is_refused_early_with_413(console) -> None:
         head = (b'--BOUNDARY\r\nContent-Disposition: form-data; name="files"; filename="huge.pdf"\r\n'
                 b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n")
         sock.sendall(f"{len(head):x}\r\n".encode() + head + b"\r\n")
-        response = b""
-        try:
-            while sent < 200 * 1024 * 1024:
-                readable, _, _ = select.select([sock], [], [], 0)
-                if readable:
-                    break
-                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-                sent += len(chunk)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        sock.settimeout(10)
-        with contextlib.suppress(OSError):
-            response = sock.recv(65536)
+        response, sent = stream_until_answered(sock, chunk)
     assert response.startswith(b"HTTP/1.1 413"), response[:300]
     assert "文件超过 50.0 MB 上限，未保存 / file too large (> 50.0 MB)".encode() in response
     assert sent < 80 * 1024 * 1024
