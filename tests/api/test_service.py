@@ -22,6 +22,18 @@ from tests.fakes import FakeQuestionLog
 from tests.helpers import make_settings
 
 
+@pytest.fixture
+def cli(small_kb, monkeypatch):
+    """The `yuanbot` CLI (a runner and the app) pointed at the small test knowledge base."""
+    from bot.cli import app
+
+    settings = small_kb["settings"]
+    monkeypatch.setenv("YUANBOT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("YUANBOT_KNOWLEDGE_DIR", str(settings.knowledge_dir))
+    monkeypatch.setenv("YUANBOT_COLLECTION", settings.collection)
+    return CliRunner(), app
+
+
 @pytest.fixture(scope="module")
 def store():
     return InProcessStore()
@@ -112,14 +124,8 @@ def test_healthz_and_openapi(client):
     assert {"/api/ask", "/api/search", "/healthz", "/api/licenses/compatibility"} <= set(paths)
 
 
-def test_cli_ask_and_search(small_kb, monkeypatch):
-    from bot.cli import app
-
-    settings = small_kb["settings"]
-    monkeypatch.setenv("YUANBOT_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("YUANBOT_KNOWLEDGE_DIR", str(settings.knowledge_dir))
-    monkeypatch.setenv("YUANBOT_COLLECTION", settings.collection)
-    runner = CliRunner()
+def test_cli_ask_and_search(cli):
+    runner, app = cli
     result = runner.invoke(app, ["ask", "上市辅导专家组里都有哪些领域的专家？", "--json"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout.strip().splitlines()[-1])
@@ -275,14 +281,8 @@ def test_ask_answers_a_chinese_family_question_over_http(client):
     assert "依赖的许可证文件" in body["answer"]
 
 
-def test_cli_ask_answers_a_family_question(small_kb, monkeypatch):
-    from bot.cli import app
-
-    settings = small_kb["settings"]
-    monkeypatch.setenv("YUANBOT_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("YUANBOT_KNOWLEDGE_DIR", str(settings.knowledge_dir))
-    monkeypatch.setenv("YUANBOT_COLLECTION", settings.collection)
-    runner = CliRunner()
+def test_cli_ask_answers_a_family_question(cli):
+    runner, app = cli
     result = runner.invoke(app, ["ask", "我们做闭源商业产品，能不能把 EPL 许可的代码打包进去？", "--json"])
     assert result.exit_code == 0, result.output
     check = json.loads(result.stdout.strip().splitlines()[-1])["license_check"]
