@@ -21,7 +21,7 @@ import pytest
 from bot.questionlog import QuestionLog
 from bot.wiring import build_app
 from tests.helpers import serve
-from tests.web.support import CHROMIUM, CHROMIUM_ARGS
+from tests.web.support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
 
 from .support import (
     HOSTILE,
@@ -33,10 +33,7 @@ from .support import (
     docx_bytes,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Self
+
+import pytest
 
 from adapters.web import apply_cors, build_web_router
 from bot.api.app import create_app
@@ -189,5 +192,10 @@ def make_app(settings: Settings, assistant: FakeAssistant, feedback: FakeQuestio
 
 
 CHROMIUM = "/usr/bin/chromium"
+# the marks of a Playwright test module: selectable with -m browser, skipped (not failed) without Chromium
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

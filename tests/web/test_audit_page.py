@@ -20,12 +20,9 @@ from bot.api.routes_audit import build_audit_router
 from bot.licenses.engine import LicenseEngine
 from bot.settings import Settings
 
-from .support import CHROMIUM, LiveServer
+from .support import BROWSER_MARKS, LiveServer
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect

@@ -17,7 +17,7 @@ from tests.fakes import FakeQuestionLog
 from tests.helpers import make_settings
 
 from .support import (
-    CHROMIUM,
+    BROWSER_MARKS,
     HOSTILE,
     FakeAssistant,
     HostPages,
@@ -26,10 +26,7 @@ from .support import (
     web_reply,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
