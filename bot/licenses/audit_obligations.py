@@ -23,11 +23,11 @@ from bot.licenses.audit_models import (
     UnresolvedLicense,
 )
 from bot.licenses.audit_wording import pair
+from bot.licenses.findings import RANK
 from bot.licenses.wording import CHOOSE_BRANCH_ZH
 
 MAX_LISTED = 50  # component names listed per obligation group / unresolved licence
 _LICENSING = get_spdx_licensing()
-_BEST_FIRST = ("compatible", "conditional", "unknown", "incompatible")  # the OR branch taken (findings.combine_or)
 
 
 class ApplicableLicences:
@@ -57,8 +57,8 @@ class ApplicableLicences:
             def rank(arg: object) -> tuple[int, int]:  # as the engine picks: best verdict, then fewest conditions
                 check = self.check(str(arg), outbound, use)
                 if isinstance(check, LicenseError):
-                    return len(_BEST_FIRST), 0
-                return _BEST_FIRST.index(check.verdict), len(check.conditions)
+                    return 1, 0  # after every verdict
+                return -RANK[check.verdict], len(check.conditions)
 
             return self._applicable_in(min(node.args, key=rank), outbound, use)
         return [str(node)]

@@ -131,14 +131,13 @@ class LicenseEngine:
         if len(set(inp.families) | set(outp.families)) > 1 or (inp.families and outp.families):
             a, b = (list(inp.families) + list(outp.families))[:2]
             fa, fb = self.catalog.families.get(a), self.catalog.families.get(b)
-            versions = list(dict.fromkeys([*(fa.versions if fa else ()), *(fb.versions if fb else ())]))
+            va, vb = (fa.versions if fa else ()), (fb.versions if fb else ())
             if inp.families and outp.families:  # one on each side: pinning your own licence is the easy fix
-                raise LicenseError(wording.error("family-pin-one", a=a, b=b),
-                                   list(fb.versions if fb else ()) + list(fa.versions if fa else ()), family=a)
+                raise LicenseError(wording.error("family-pin-one", a=a, b=b), [*vb, *va], family=a)
             raise LicenseError(wording.error(
                 "family-pin-side", a=a, b=b, role=wording.ROLE_NAME["inbound" if inp.families else "outbound"],
-                a_versions=", ".join(fa.versions if fa else ()), b_versions=", ".join(fb.versions if fb else ()),
-            ), versions, family=a)
+                a_versions=", ".join(va), b_versions=", ".join(vb),
+            ), list(dict.fromkeys([*va, *vb])), family=a)
         role = "inbound" if inp.families else "outbound"
         family = self.catalog.families.get((inp.families or outp.families)[0])
         rows = []
