@@ -57,15 +57,20 @@ def bad_upload(message_zh: str, message_en: str) -> HTTPException:
     return HTTPException(status_code=422, detail={"code": "bad_upload", "message": f"{message_zh} / {message_en}"})
 
 
+def _refuse_declared_over(request: Request, allowed: int, max_bytes: int) -> None:
+    """413 before reading anything when the declared length is already over the cap."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > allowed:
+        raise too_large(max_bytes)
+
+
 async def read_upload(request: Request, max_bytes: int) -> Upload:
     """The uploaded file, or HTTPException 413 (too big) / 422 (a broken multipart body)."""
     content_type = request.headers.get("content-type", "")
     mime, options = parse_options_header(content_type)
     multipart = mime == b"multipart/form-data"
     allowed = max_bytes + (MULTIPART_OVERHEAD if multipart else 0)
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > allowed:
-        raise too_large(max_bytes)
+    _refuse_declared_over(request, allowed, max_bytes)
     if not multipart:
         data = bytearray()
         async for chunk in request.stream():
@@ -90,9 +95,7 @@ async def read_uploads(request: Request, max_bytes: int, max_files: int) -> Uplo
     if mime != b"multipart/form-data":
         raise bad_upload("请以 multipart/form-data 上传文件", "send the files as multipart/form-data")
     allowed = max_bytes + MULTIPART_OVERHEAD
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > allowed:
-        raise too_large(max_bytes)
+    _refuse_declared_over(request, allowed, max_bytes)
     reader = await _read_multipart(request, options.get(b"boundary"), max_bytes, allowed, max_files=max_files,
                                    refuse_extra=True)
     if not reader.files:
