@@ -33,6 +33,12 @@ from ingest.sync import Failure, KnowledgeSync, SyncReport
 log = logging.getLogger("yuanbot.ingest.jobs")
 
 JOB_TTL = 24 * 3600
+JOB_ID_CHARS = 40  # ids are generated hex; a longer id asked for is cut, never looked up whole
+
+
+def job_key(job_id: str) -> str:
+    """Where a job's state lives in the shared store (read by the console's progress stream too)."""
+    return f"console:job:{job_id[:JOB_ID_CHARS]}"
 PUBLISH_EVERY = 0.25  # seconds between progress writes to the store
 Stage = Literal["checking", "embedding", "loading", "publishing", "finished"]
 
@@ -98,7 +104,7 @@ class IngestJobs:
 
     # --- reading --------------------------------------------------------------------------------
     def get(self, job_id: str) -> JobState | None:
-        raw = self.store.get(f"console:job:{job_id}")
+        raw = self.store.get(job_key(job_id))
         return JobState.model_validate_json(raw) if raw else None
 
     def latest(self) -> JobState | None:
@@ -107,7 +113,7 @@ class IngestJobs:
 
     def _publish(self, job: JobState) -> None:
         try:
-            self.store.set(f"console:job:{job.id}", job.model_dump_json(), ttl=JOB_TTL)
+            self.store.set(job_key(job.id), job.model_dump_json(), ttl=JOB_TTL)
         except YuanbotError as exc:  # the store is down: the job goes on, its page shows it later
             log.warning("could not publish the job state: %s", exc)
 

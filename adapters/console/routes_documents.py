@@ -21,7 +21,7 @@ from adapters.console.common import ConsoleContext, problem
 from bot.api.upload import read_uploads
 from bot.errors import EditRejected
 from ingest.changes import Upload
-from ingest.jobs import JobState
+from ingest.jobs import JobState, job_key
 from ingest.loaders import SUFFIXES, size_text, too_large
 from ingest.metadata import DocumentFields, read_fields, where_stored
 
@@ -147,7 +147,7 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
 
     # --- jobs -----------------------------------------------------------------------------------
     async def job_or_404(job_id: str) -> JobState:
-        raw = await ctx.store.get(f"console:job:{job_id[:40]}")
+        raw = await ctx.store.get(job_key(job_id))
         if not raw:
             raise problem(404, "no_job", "没有这个任务 / no such job")
         return JobState.model_validate_json(raw)
@@ -175,7 +175,7 @@ def build_documents_router(ctx: ConsoleContext) -> APIRouter:
 
 async def _progress(request: Request, ctx: ConsoleContext, job_id: str) -> AsyncIterator[bytes]:
     """`progress` events (the job's state) whenever it changes, then one `end` event with the result."""
-    key = f"console:job:{job_id}"
+    key = job_key(job_id)
     last = ""
     started = quiet_since = time.monotonic()
     while time.monotonic() - started < MAX_STREAM_SECONDS:
