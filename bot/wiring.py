@@ -187,10 +187,9 @@ class Components:
         core = self.core_assistant
         reviewer = FaqReviewer(self.corpus, core.sentence_vectors.vectors, entries,
                                status_notes=core.composer.status_notes, ask=core.ask)
-        return StaffServices(settings=self.settings, knowledge_dir=catalog.root, store=self.store, catalog=catalog,
+        return StaffServices(settings=self.settings, store=self.store, catalog=catalog,
                              editor=KnowledgeEditor(catalog), jobs=self.ingest_jobs, faq=reviewer,
-                             question_log=self.question_log, audit_log=AuditLog(self.settings.data_dir),
-                             faq_entries=entries)
+                             question_log=self.question_log, audit_log=AuditLog(self.settings.data_dir))
 
 
 class SystemHealth:

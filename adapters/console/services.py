@@ -9,13 +9,11 @@ The bundle lives with its only user, the console, so that `bot` does not import 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.audit_log import AuditLog
 from bot.faq_editor import FaqReviewer
-from bot.faq_models import StoredEntry
 from bot.ports import KeyValueStore, QuestionLog
 from bot.settings import Settings
 from ingest.catalog import DocumentCatalog
@@ -26,7 +24,6 @@ from ingest.jobs import IngestJobs
 @dataclass
 class StaffServices:
     settings: Settings
-    knowledge_dir: Path
     store: KeyValueStore  # console sessions, sign-in counters and job progress (shared by workers with Redis)
     catalog: DocumentCatalog
     editor: KnowledgeEditor
@@ -34,4 +31,8 @@ class StaffServices:
     faq: FaqReviewer
     question_log: QuestionLog
     audit_log: AuditLog
-    faq_entries: Callable[[], list[StoredEntry]]
+
+    @property
+    def knowledge_dir(self) -> Path:
+        """The folder staff edit: the catalogue's root."""
+        return self.catalog.root

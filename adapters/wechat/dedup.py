@@ -88,9 +88,6 @@ class Ledger:
             return True
         return route == "passive" and await self.store.get(name) == "passive"
 
-    async def route_taken(self, key: str) -> str | None:
-        return await self.store.get(self._k(key, "sent"))
-
     async def release_route(self, key: str) -> None:
         await self.store.delete(self._k(key, "sent"))
 

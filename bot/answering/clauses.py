@@ -81,9 +81,6 @@ class ClauseIndex:
     def licence_document(self, spdx_id: str) -> str | None:
         return self._documents().licences.get(spdx_id.lower())
 
-    def document_passages(self, doc_id: str) -> list[Passage]:
-        return self._documents().passages.get(doc_id, [])
-
     def _documents(self) -> _Documents:
         generation = self.corpus.generation
         if self._built is not None and self._built.generation == generation:

@@ -54,15 +54,11 @@ class LicenceFactAnswers:
             return self._compare(intent, lang)
         return self._describe(intent, lang)
 
-    def clause_sources(self, spdx_id: str, aspects: tuple[str, ...], lang: str) -> tuple[list[str], list[Source]]:
-        """Bullet lines ("- 保留声明：… [1]") and their sources for some facts of one licence (the
-        compatibility answer's conditions, grounded in the clauses)."""
-        return self.clauses_of_versions([spdx_id], aspects, lang)
-
     def clauses_of_versions(self, spdx_ids: list[str], aspects: tuple[str, ...],
                             lang: str) -> tuple[list[str], list[Source]]:
-        """`clause_sources` for several licences with one numbering; with more than one, each licence's
-        bullets come under its id (a family checked per version: LGPL-2.1's §6, LGPL-3.0's §4)."""
+        """Bullet lines ("- 保留声明：… [1]") and their sources for some facts of licences (the compatibility
+        answer's conditions, grounded in the clauses), with one numbering; with more than one licence, each
+        licence's bullets come under its id (a family checked per version: LGPL-2.1's §6, LGPL-3.0's §4)."""
         citations = _Citations(self.clauses, lang)
         lines: list[str] = []
         for spdx_id in spdx_ids:

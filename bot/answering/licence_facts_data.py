@@ -77,9 +77,6 @@ class LicenceFacts:
         """A bare family name ("GPL") -> the licence described for it ("GPL-3.0-only")."""
         return self.data.families.get(word.upper())
 
-    def families(self) -> dict[str, str]:
-        return dict(self.data.families)
-
     def references(self) -> list[tuple[str, str, Fact]]:
         """(licence, aspect, fact) for every fact: what the lint checks."""
         return [(licence, aspect, fact) for licence, facts in self.data.licences.items()
