@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -169,6 +170,16 @@ class Table(BaseModel):
             blocks.append(f"【{row[0]}】")
             blocks.extend(f"  {name}：{cell}" for name, cell in zip(self.columns[1:], row[1:], strict=True))
         return "\n".join(blocks)
+
+
+_MARKDOWN_TABLE = re.compile(r"(?:^\|.*\|[ \t]*(?:\n|$))+", re.MULTILINE)
+
+
+def split_at_table(text: str) -> tuple[str, str] | None:
+    """(text before, text after) the first Markdown table in an answer text, or None: chat channels show
+    `Answer.table` there as plain text instead."""
+    match = _MARKDOWN_TABLE.search(text)
+    return None if match is None else (text[:match.start()], text[match.end():])
 
 
 def _display_width(text: str) -> int:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from bot.text import answer_language
-from bot.types import Answer, LicenseCheck, Source
+from bot.types import Answer, LicenseCheck, Source, split_at_table
 
 TELEGRAM_LIMIT = 4096
 
@@ -345,17 +345,14 @@ def render_license(check: LicenseCheck, lang: str) -> str:
     return "\n".join(lines)
 
 
-_TABLE_BLOCK = re.compile(r"(?:^\|.*\|[ \t]*(?:\n|$))+", re.MULTILINE)
-
-
 def _with_table(answer: Answer) -> str:
     """The answer text, escaped; a comparison's Markdown table as aligned plain text in <pre>."""
     text = answer.answer.strip()
-    match = _TABLE_BLOCK.search(text) if answer.table is not None else None
-    if match is None or answer.table is None:
+    parts = split_at_table(text) if answer.table is not None else None
+    if parts is None or answer.table is None:
         return escape(text)
-    table = f"<pre>{escape(answer.table.as_text())}</pre>"
-    return escape(text[:match.start()]) + table + "\n" + escape(text[match.end():])
+    before, after = parts
+    return escape(before) + f"<pre>{escape(answer.table.as_text())}</pre>" + "\n" + escape(after)
 
 
 def render_answer(answer: Answer, lang: str, *, max_sources: int = 5) -> str:

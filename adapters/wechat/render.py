@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.types import Answer
+from bot.types import Answer, split_at_table
 
 MAX_REPLY_BYTES = 2048  # WeChat rejects a passive text reply beyond this
 MORE_HINT = "回复“继续”查看剩余内容"
@@ -46,14 +46,13 @@ def source_lines(answer: Answer) -> list[str]:
     return lines
 
 
-_TABLE_BLOCK = re.compile(r"(?:^\|.*\|[ \t]*(?:\n|$))+", re.MULTILINE)
-
-
 def with_plain_table(text: str, answer: Answer) -> str:
     """A comparison's Markdown table replaced by the same table as aligned plain text."""
-    if answer.table is None:
+    parts = split_at_table(text) if answer.table is not None else None
+    if parts is None or answer.table is None:
         return text
-    return _TABLE_BLOCK.sub(lambda _: answer.table.as_text() + "\n", text, count=1)
+    before, after = parts
+    return before + answer.table.as_text() + "\n" + after
 
 
 def render_answer(answer: Answer) -> str:
