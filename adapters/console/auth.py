@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request, Response
 from pydantic import BaseModel, ValidationError
 
-from bot.api.tokens import token_matches
+from bot.api.tokens import bearer_token, token_matches
 from bot.settings import Settings, secret_value
 from bot.stores.aio import AsyncStore
 
@@ -144,9 +144,9 @@ class ConsoleAuth:
     async def staff(self, request: Request, *, form_csrf: str | None = None) -> Staff:
         """The caller, or NotSignedIn; HTTPException 403 for a state-changing request failing the CSRF checks."""
         address = client_address(request)
-        scheme, _, supplied = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer":
-            if self.token_ok(supplied.strip()):
+        supplied = bearer_token(request.headers)
+        if supplied is not None:
+            if self.token_ok(supplied):
                 return Staff(actor="token", address=address)
             raise HTTPException(status_code=401, detail="a valid admin token is required",
                                 headers={"WWW-Authenticate": "Bearer"})

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from bot.api.tokens import token_matches
+from bot.api.tokens import bearer_token, token_matches
 from bot.ports import QuestionLog
 from bot.questionlog import parse_since
 from bot.settings import Settings, secret_value
@@ -111,10 +111,8 @@ def build_admin_router(
 
     def require_admin(request: Request) -> None:
         expected = secret_value(settings.admin.token)
-        header = request.headers.get("authorization", "")
-        scheme, _, supplied = header.partition(" ")
         # always run the comparison (also for a missing header) so timing says nothing about the cause
-        ok = token_matches(supplied.strip() if scheme.lower() == "bearer" else "", expected)
+        ok = token_matches(bearer_token(request.headers) or "", expected)
         if not expected or not ok:
             raise HTTPException(
                 status_code=401, detail="a valid admin token is required", headers={"WWW-Authenticate": "Bearer"}

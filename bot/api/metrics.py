@@ -16,7 +16,6 @@ No-answer rate: sum(rate(yuanbot_answers_total{status="no_answer"}[1h])) / sum(r
 
 from __future__ import annotations
 
-import hmac
 import os
 import time
 from typing import Any
@@ -34,6 +33,8 @@ from prometheus_client import (
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
+
+from bot.api.tokens import bearer_token, token_matches
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 UNMATCHED = "unmatched"
@@ -152,9 +153,8 @@ def install_metrics(app: Any, *, token: str | None = None, path: str = "/metrics
 
     async def metrics_endpoint(request: Request) -> Response:
         if token:
-            scheme, _, supplied = request.headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(supplied.strip().encode("utf-8"),
-                                                                     token.encode("utf-8")):
+            supplied = bearer_token(request.headers)
+            if supplied is None or not token_matches(supplied, token):
                 return Response(
                     '{"message":"unauthorised"}', status_code=401, media_type="application/json",
                     headers={"WWW-Authenticate": "Bearer"},

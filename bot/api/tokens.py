@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Mapping
 
 from bot.errors import ConfigError
 from bot.settings import AdminSettings, secret_value
@@ -78,6 +79,12 @@ def check_admin_token(admin: AdminSettings) -> None:
     reason = weakness(token)
     if reason:
         raise ConfigError(f"YUANBOT_ADMIN_TOKEN is too weak: {reason}; {HOW_TO}")
+
+
+def bearer_token(headers: Mapping[str, str]) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (the scheme in any case), or None."""
+    scheme, _, supplied = headers.get("authorization", "").partition(" ")
+    return supplied.strip() if scheme.lower() == "bearer" else None
 
 
 def token_matches(supplied: str, expected: str) -> bool:
