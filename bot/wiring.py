@@ -276,9 +276,4 @@ def _admin_ingest(components: Components) -> dict:
                                      lambda: Change(paths=[components.knowledge_dir]))
     if job.state != "done" or job.result is None:
         raise YuanbotError(job.error or "the ingest failed")
-    result = job.result
-    return {"added": len(result.added), "updated": len(result.updated), "removed": len(result.removed),
-            "unchanged": result.unchanged, "failed": len(result.failed), "chunks": result.chunks,
-            "seconds": result.seconds, "documents": {"added": result.added, "updated": result.updated,
-                                                    "removed": result.removed},
-            "failures": [f.model_dump() for f in result.failed]}
+    return job.result.as_dict()

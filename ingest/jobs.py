@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -65,6 +65,14 @@ class JobResult(BaseModel):
         return cls(added=report.added, updated=report.updated, removed=report.removed, unchanged=report.unchanged,
                    failed=[FileFailure(path=_relative(f.path, root), reason=f.reason) for f in failures],
                    chunks=report.chunks_written, seconds=round(report.seconds, 2))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary `yuanbot ingest --json` prints (counts, then the files), for the admin API."""
+        return {"added": len(self.added), "updated": len(self.updated), "removed": len(self.removed),
+                "unchanged": self.unchanged, "failed": len(self.failed), "chunks": self.chunks,
+                "seconds": self.seconds, "documents": {"added": self.added, "updated": self.updated,
+                                                       "removed": self.removed},
+                "failures": [f.model_dump() for f in self.failed]}
 
 
 class JobState(BaseModel):
