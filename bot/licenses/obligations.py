@@ -91,22 +91,21 @@ CATEGORY_DEFAULTS: dict[str, list[str]] = {
 # endorsement ban under restrictions, and LGPL relinking under compliance notes). Keyed by the id without
 # -only / -or-later; each phrase cites the clause.
 _ENDORSEMENT = (
-    "不得使用版权人或贡献者的名字为衍生产品背书或推广（许可证第 3 条） / Do not use the names of the copyright "
-    "holder or contributors to endorse or promote derived products (licence clause 3)"
+    "不得使用版权人或贡献者的名字为衍生产品背书或推广（许可证第 {n} 条） / Do not use the names of the copyright "
+    "holder or contributors to endorse or promote derived products (licence clause {n})"
 )
 _RELINK = (
-    "允许用户用修改后的库重新链接你的程序（LGPL-2.1 第 6 条 / LGPL-3.0 第 4 条） / Allow users to relink your "
-    "program with a modified version of the library (LGPL-2.1 §6, LGPL-3.0 §4)"
+    "允许用户用修改后的库重新链接你的程序（{zh}） / Allow users to relink your "
+    "program with a modified version of the library ({en})"
 )
 TEXT_CLAUSES: dict[str, list[str]] = {
-    "BSD-3-Clause": [_ENDORSEMENT],
-    "BSD-3-Clause-Clear": [_ENDORSEMENT],
-    "BSD-3-Clause-LBNL": [_ENDORSEMENT],
-    "BSD-4-Clause": [_ENDORSEMENT.replace("第 3 条", "第 4 条").replace("clause 3", "clause 4")],
-    "LGPL-2.0": [_RELINK.replace("LGPL-2.1 第 6 条 / LGPL-3.0 第 4 条", "LGPL-2.0 第 6 条")
-                 .replace("LGPL-2.1 §6, LGPL-3.0 §4", "LGPL-2.0 §6")],
-    "LGPL-2.1": [_RELINK.replace(" / LGPL-3.0 第 4 条", "").replace(", LGPL-3.0 §4", "")],
-    "LGPL-3.0": [_RELINK.replace("LGPL-2.1 第 6 条 / ", "").replace("LGPL-2.1 §6, ", "")],
+    "BSD-3-Clause": [_ENDORSEMENT.format(n=3)],
+    "BSD-3-Clause-Clear": [_ENDORSEMENT.format(n=3)],
+    "BSD-3-Clause-LBNL": [_ENDORSEMENT.format(n=3)],
+    "BSD-4-Clause": [_ENDORSEMENT.format(n=4)],
+    "LGPL-2.0": [_RELINK.format(zh="LGPL-2.0 第 6 条", en="LGPL-2.0 §6")],
+    "LGPL-2.1": [_RELINK.format(zh="LGPL-2.1 第 6 条", en="LGPL-2.1 §6")],
+    "LGPL-3.0": [_RELINK.format(zh="LGPL-3.0 第 4 条", en="LGPL-3.0 §4")],
 }
 
 MODIFIED_PREFIX = "如有修改："
