@@ -67,9 +67,23 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def dictionary_frequency(word: str) -> int:
+    """How common a word is in jieba's dictionary (or ours); 0 for one its HMM pieced together."""
+    return int(_jieba().dt.FREQ.get(word) or 0)
+
+
 def is_dictionary_word(word: str) -> bool:
     """A word of jieba's dictionary (or ours), not one its HMM pieced together from unknown text."""
-    return bool(_jieba().dt.FREQ.get(word))
+    return dictionary_frequency(word) > 0
+
+
+def word_boundaries(text: str) -> set[int]:
+    """Where jieba's dictionary words (no HMM guesses) of a text start and end."""
+    bounds, position = {0}, 0
+    for word in _jieba().lcut(text, HMM=False):
+        position += len(word)
+        bounds.add(position)
+    return bounds
 
 
 def passage_tokens(title: str, section: str, text: str) -> list[str]:

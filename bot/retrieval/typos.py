@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pypinyin import lazy_pinyin
 
 from bot.ports import Corpus
-from bot.retrieval.tokenize import _jieba
+from bot.retrieval.tokenize import dictionary_frequency, word_boundaries
 from bot.text import CJK_CLASS
 
 log = logging.getLogger("yuanbot.typos")
@@ -47,10 +47,6 @@ class Correction:
 
 def _pinyin(text: str) -> list[str]:
     return lazy_pinyin(text, errors="ignore")
-
-
-def _frequency(word: str) -> int:
-    return int(_jieba().dt.FREQ.get(word) or 0)
 
 
 class TypoCorrector:
@@ -114,7 +110,7 @@ def _correct_run(run: str, known_text: str, by_sound: dict[str, str]) -> tuple[s
     sounds = _pinyin(run)
     if len(sounds) != len(run):  # a character without a reading: leave the run alone
         return run, []
-    boundaries = _word_boundaries(run)
+    boundaries = word_boundaries(run)
     fixes: list[tuple[str, str]] = []
     out: list[str] = []
     i = 0
@@ -137,7 +133,7 @@ def _correct_run(run: str, known_text: str, by_sound: dict[str, str]) -> tuple[s
 
 def _is_typo(typed: str, meant: str, known_text: str) -> bool:
     """A slip of the IME: mostly the same characters, no common word, nothing the documents say themselves."""
-    if typed == meant or _frequency(typed) >= COMMON_WORD_FREQ or typed in known_text:
+    if typed == meant or dictionary_frequency(typed) >= COMMON_WORD_FREQ or typed in known_text:
         return False
     changed = [(a, b) for a, b in zip(typed, meant, strict=True) if a != b]
     if len(changed) * 2 > len(typed):
@@ -147,11 +143,3 @@ def _is_typo(typed: str, meant: str, known_text: str) -> bool:
     return not any(a == b for a, b in itertools.pairwise(typed))  # 出出主意: a reduplicated verb
 
 
-def _word_boundaries(run: str) -> set[int]:
-    """Where jieba's dictionary words of a run start and end: a typo never cuts through a word."""
-    bounds = {0}
-    position = 0
-    for token in _jieba().lcut(run, HMM=False):
-        position += len(token)
-        bounds.add(position)
-    return bounds
