@@ -95,7 +95,8 @@ class EvidenceFinder:
         lang = question_language(text)
         groups = query_groups(text)
         terms = search_terms(groups)
-        judged = judged_groups(groups) or groups
+        judged_words = judged_groups(groups)
+        judged = judged_words or groups
         about = clause_relevance(judged, self.corpus.idf)
         licences = self.named.licences_named(text)
         found = self.faqs.prefer_language(self.searcher.search(text, RESULT_HITS, vector=vector, terms=terms), lang)
@@ -104,8 +105,8 @@ class EvidenceFinder:
         found = boost_about_licences(found, families)
         if names_a_standard(text):
             found = boost_about_standards(found)
-        faq = self.faqs.best(found, vector, judged_groups(groups), lang, families) or self.faqs.closest(
-            self.faq_bank.matches(vector), judged_groups(groups), lang, families, found[0].score if found else 0.0)
+        faq = self.faqs.best(found, vector, judged_words, lang, families) or self.faqs.closest(
+            self.faq_bank.matches(vector), judged_words, lang, families, found[0].score if found else 0.0)
         faq_clauses = self.clauses.passages_for(faq.passage.extra.get("faq_source", ""), lang, rank=about) \
             if faq else []
         named = self.named.passages(text, lang, licences)
@@ -126,7 +127,7 @@ class EvidenceFinder:
         coverage = max((weighted_overlap(judged, tokens, self.corpus.idf) for tokens in top_tokens), default=0.0)
         relevance = Relevance(dense, coverage, faq=self.faq_bank.best_similarity(vector),
                               anchor=names_the_domain(text), errand=runs_an_errand(text),
-                              alien=self.domain.alien_share(judged_groups(groups), other_subjects(text)))
+                              alien=self.domain.alien_share(judged_words, other_subjects(text)))
         places = {p for p in other_places(text, [t for t, _ in groups])
                   if not any(p in tokens for tokens in top_tokens)}
         return Retrieval(hits, groups, vector, relevance, places, text, faq, faq_clauses, named)

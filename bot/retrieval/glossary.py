@@ -9,14 +9,14 @@ Dense retrieval is cross-lingual already; this helps the lexical channel and the
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
 from bot.retrieval.licence_glossary import licence_equivalents
-from bot.retrieval.tokenize import _jieba, tokenize
+from bot.retrieval.tokenize import tokenize, word_boundaries
 
 GLOSSARY: dict[str, list[str]] = {
     "talent": ["人才"], "talents": ["人才"], "people": ["人才"], "housing": ["住房"], "house": ["住房"],
@@ -109,7 +109,8 @@ def _latin_phrases(path: Path = VOCABULARY_FILE) -> re.Pattern[str] | None:
     return vocabulary(path).latin_pattern()
 
 
-def everyday_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
+@lru_cache(maxsize=1024)  # one question asks twice: for its search words and for its embedding
+def everyday_phrases(question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The vocabulary phrases a question contains, with their document terms.
 
     A Chinese phrase counts where it ends on a word boundary (jieba's dictionary words) and starts on one or
@@ -118,12 +119,12 @@ def everyday_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
     lowered = question.lower()
     squeezed = re.sub(r"\s+", "", lowered)  # "国产 OS" is 国产os
     phrases = vocabulary().phrases
-    bounds = _word_boundaries(squeezed)
+    bounds = word_boundaries(squeezed)
     found = [p for p in phrases if not p.isascii() and _on_boundaries(squeezed, p, bounds)]
     pattern = _latin_phrases()
     if pattern is not None:
         found += [m.group(1) for m in pattern.finditer(lowered)]
-    return [(p, phrases[p]) for p in dict.fromkeys(found)]
+    return tuple((p, phrases[p]) for p in dict.fromkeys(found))
 
 
 def other_subjects(question: str) -> set[str]:
@@ -190,14 +191,6 @@ def query_groups(question: str) -> list[tuple[str, frozenset[str]]]:
     for token, terms in licence_equivalents(question, list(groups)).items():  # licence texts are English
         groups[token].update(terms)
     return [(token, frozenset(terms)) for token, terms in groups.items()]
-
-
-def _word_boundaries(text: str) -> set[int]:
-    bounds, position = {0}, 0
-    for word in _jieba().lcut(text, HMM=False):
-        position += len(word)
-        bounds.add(position)
-    return bounds
 
 
 def _on_boundaries(text: str, phrase: str, bounds: set[int]) -> bool:
