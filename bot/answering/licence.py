@@ -13,6 +13,7 @@ from bot.answering.licence_facts import LicenceFactAnswers
 from bot.errors import LicenseError
 from bot.licenses.render import render_license_answer
 from bot.ports import Corpus, LicenseAdvisor
+from bot.retrieval.ranking import base_licence_id
 from bot.types import Answer, Hit, Source
 
 _LICENCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
@@ -82,14 +83,13 @@ class LicenceAnswers:
         return sources
 
 
-_VARIANT = re.compile(r"-(?:only|or-later)$|\+$")
 
 
 def _one_per_text(ids: list[str]) -> list[str]:
     """-only / -or-later variants of one licence are one text: keep the -only one (or the first)."""
     chosen: dict[str, str] = {}
     for spdx_id in ids:
-        base = _VARIANT.sub("", spdx_id.strip())
+        base = base_licence_id(spdx_id)
         if base not in chosen or spdx_id.strip().endswith("-only"):
             chosen[base] = spdx_id.strip()
     return list(chosen.values())

@@ -7,7 +7,6 @@ FAQ clause grammar ("Apache-2.0 §3"). A bad file is a clear error at start-up, 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -15,12 +14,12 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.errors import KnowledgeError
+from bot.retrieval.ranking import base_licence_id
 
 Aspect = Literal["scope", "patents", "retaliation", "trademarks", "notices", "licence_copy", "notice_file",
                  "changes", "source", "network", "endorsement", "language"]
 ASPECTS: tuple[str, ...] = Aspect.__args__  # type: ignore[attr-defined]  # display order
 ScopeLevel = Literal["none", "file", "library", "project", "network", "public-domain"]
-_VARIANT = re.compile(r"-(?:only|or-later)$|\+$")
 
 
 class Wording(BaseModel):
@@ -68,7 +67,7 @@ class LicenceFacts:
             raise KnowledgeError(f"licence facts in {path} cannot be read: {exc}") from exc
 
     def facts(self, spdx_id: str) -> dict[str, Fact]:
-        for candidate in (spdx_id, _VARIANT.sub("", spdx_id) + "-only", _VARIANT.sub("", spdx_id)):
+        for candidate in (spdx_id, base_licence_id(spdx_id) + "-only", base_licence_id(spdx_id)):
             if candidate in self.data.licences:
                 return dict(self.data.licences[candidate])
         return {}

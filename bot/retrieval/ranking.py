@@ -51,11 +51,16 @@ def family(passage: Passage) -> str:
     if passage.extra.get("family"):
         return "family:" + passage.extra["family"]
     spdx = licence_id(passage)
-    return "licence:" + _VARIANT_SUFFIX.sub("", spdx).lower() if spdx else "doc:" + passage.doc_id
+    return "licence:" + base_licence_id(spdx).lower() if spdx else "doc:" + passage.doc_id
+
+
+def base_licence_id(spdx_id: str) -> str:
+    """The id without its -only / -or-later / + variant: one licence text ("GPL-3.0-only" -> "GPL-3.0")."""
+    return _VARIANT_SUFFIX.sub("", spdx_id.strip())
 
 
 def licence_family(spdx_id: str) -> str:
-    return "licence:" + _VARIANT_SUFFIX.sub("", spdx_id.strip()).lower()
+    return "licence:" + base_licence_id(spdx_id).lower()
 
 
 def licences_about(passage: Passage) -> set[str]:
