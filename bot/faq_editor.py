@@ -26,6 +26,7 @@ from bot.answering.faq_match import FAQ_MATCH
 from bot.faq_models import FaqEntry, StoredEntry
 from bot.ports import Corpus
 from bot.questionlog import normalise
+from bot.retrieval.clause_refs import norm
 from bot.types import Answer, Hit, Passage, Question, Source
 
 DUPLICATE = 0.95  # translations of one question score ~0.97 across languages, so only within a language
@@ -129,8 +130,8 @@ class FaqReviewer:
                 f"close ones: {hint}"), []
 
     def _sections_of(self, title: str) -> list[str] | None:
-        wanted = _norm(title)
-        sections = [p.section for p in self.corpus.passages() if p.kind != "faq" and _norm(p.title) == wanted]
+        wanted = norm(title)
+        sections = [p.section for p in self.corpus.passages() if p.kind != "faq" and norm(p.title) == wanted]
         return list(dict.fromkeys(s for s in sections if s)) if sections else None
 
     def _topic_problems(self, entry: FaqEntry, file: str | None, index: int | None) -> list[str]:
@@ -174,10 +175,6 @@ class FaqReviewer:
 
 def _section(reference: str) -> str:
     return re.sub(r"《[^》]+》", "", reference).strip()
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s>]", "", text)
 
 
 def _overlap(a: str, b: str) -> float:
