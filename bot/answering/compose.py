@@ -75,9 +75,10 @@ class AnswerComposer:
             return self.refusal(lang)
         listed: list[Hit] = []
         pieces = []
+        about = clause_relevance(retrieval.groups, self.corpus.idf)
         for sentence in extract.sentences:
             hit = pool[sentence.hit_index]
-            clause = self._clause_of(hit, sentence.text, lang, clause_relevance(retrieval.groups, self.corpus.idf))
+            clause = self._clause_of(hit, sentence.text, lang, about)
             number = _place(listed, Hit(passage=clause, score=hit.score) if clause else hit)
             if clause:
                 _place(listed, hit)
