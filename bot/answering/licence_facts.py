@@ -114,11 +114,11 @@ class LicenceFactAnswers:
 
     # --- side by side --------------------------------------------------------------------------
     def _compare(self, intent: FactsQuestion, lang: str) -> Answer | None:
-        licences = [spdx for spdx in intent.licences if self._info(spdx) is not None]
-        if len(licences) < 2 or not any(self.facts.facts(spdx) for spdx in licences):
-            return None
-        infos = {spdx: self._info(spdx) for spdx in licences}
+        infos = {spdx: self._info(spdx) for spdx in intent.licences}
+        licences = [spdx for spdx in intent.licences if infos[spdx] is not None]
         facts = {spdx: self.facts.facts(spdx) for spdx in licences}
+        if len(licences) < 2 or not any(facts.values()):
+            return None
         citations = _Citations(self.clauses, lang)
         columns = [("方面" if lang == "zh" else "Aspect"), *licences]
         rows = [[_label("category", lang), *[_category(infos[spdx], lang) for spdx in licences]]]
