@@ -5,10 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from adapters.console.auth import COOKIE_PATH, SIGNIN_COOKIE, NotSignedIn, client_address
+from adapters.console.auth import COOKIE_PATH, SIGNIN_COOKIE, NotSignedIn, Staff, client_address
 from adapters.console.common import ConsoleContext
 from adapters.console.pages import PAGES, page_headers, read_static, render, static_files
 from bot.audit_log import Outcome
@@ -32,8 +31,8 @@ def build_pages_router(ctx: ConsoleContext) -> APIRouter:
                         headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
 
     async def log_event(action: str, address: str, *, outcome: Outcome = "ok", detail: str = "") -> None:
-        await run_in_threadpool(services.audit_log.record, action, outcome=outcome, address=address,
-                                actor="console", detail=detail)
+        """Sign-in and sign-out happen before (or after) a session: logged as the console at the address."""
+        await ctx.record(action, Staff(actor="console", address=address), outcome=outcome, detail=detail)
 
     def signin_page(request: Request, message: str = "", status_code: int = 200, next_path: str = "") -> HTMLResponse:
         nonce, form_value = auth.signin_nonce()
