@@ -24,6 +24,10 @@ def secret_value(secret: SecretStr | None) -> str:
     return secret.get_secret_value() if secret is not None else ""
 
 
+WeChatMode = Literal["plain", "compat", "safe"]  # the official account's message encryption mode
+WECHAT_TIMESTAMP_WINDOW = 300.0  # seconds either side of the server's clock
+
+
 class WeChatSettings(BaseModel):
     token: SecretStr | None = Field(default=None, description="The token configured on the WeChat platform.")
     appid: str | None = None
@@ -33,11 +37,12 @@ class WeChatSettings(BaseModel):
     account_type: Literal["service", "subscription"] = "subscription"
     api_base_url: str = "https://api.weixin.qq.com"
     budget_seconds: float = Field(default=4.5, description="Time to answer within WeChat's 5-second window.")
-    mode: Literal["plain", "compat", "safe"] | None = Field(
+    mode: WeChatMode | None = Field(
         default=None, description="The platform's message mode; safe refuses plaintext deliveries. "
                                   "Default: safe when an AES key is set, else plain.")
     timestamp_window: float = Field(
-        default=300.0, gt=0, description="Deliveries signed more than this many seconds from now are refused.")
+        default=WECHAT_TIMESTAMP_WINDOW, gt=0,
+        description="Deliveries signed more than this many seconds from now are refused.")
 
 
 class TelegramSettings(BaseModel):

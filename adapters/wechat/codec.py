@@ -15,18 +15,16 @@ import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import get_args
 from xml.parsers import expat
 
 from wechatpy.crypto import WeChatCrypto
 
 from bot.errors import ConfigError
+from bot.settings import WECHAT_TIMESTAMP_WINDOW, WeChatMode
 
 MAX_BODY_BYTES = 64 * 1024
-DEFAULT_TIMESTAMP_WINDOW = 300  # seconds either side of the server's clock
-
-Mode = Literal["plain", "compat", "safe"]
-MODES: tuple[str, ...] = ("plain", "compat", "safe")
+MODES: tuple[str, ...] = get_args(WeChatMode)
 
 
 class BadMessage(Exception):
@@ -127,7 +125,7 @@ class Codec:
     """
 
     def __init__(self, token: str, appid: str | None, aes_key: str | None, previous_aes_key: str | None = None,
-                 *, mode: Mode | None = None, timestamp_window: float = DEFAULT_TIMESTAMP_WINDOW,
+                 *, mode: WeChatMode | None = None, timestamp_window: float = WECHAT_TIMESTAMP_WINDOW,
                  clock: Callable[[], float] = time.time):
         self.token = token
         self.appid = appid or ""
@@ -135,7 +133,7 @@ class Codec:
             self.cryptos = [WeChatCrypto(token, key, self.appid) for key in (aes_key, previous_aes_key) if key]
         except Exception as exc:  # wechatpy asserts on a key that is not 43 base64 characters
             raise ConfigError("YUANBOT_WECHAT_(PREVIOUS_)AES_KEY must be the 43-character EncodingAESKey") from exc
-        self.mode: Mode = mode or ("safe" if self.cryptos else "plain")
+        self.mode: WeChatMode = mode or ("safe" if self.cryptos else "plain")
         if self.mode not in MODES:
             raise ConfigError(f"YUANBOT_WECHAT_MODE must be one of {', '.join(MODES)}, not {self.mode!r}")
         if self.mode != "plain" and not self.cryptos:
