@@ -7,11 +7,11 @@ every text into the page with `textContent`, so nothing staff or citizens typed 
 
 from __future__ import annotations
 
-import html
 import re
 from functools import cache
 from pathlib import Path
 
+from adapters.web.rendering import Templates
 from adapters.web.security import security_headers
 from bot.settings import Settings
 
@@ -21,7 +21,6 @@ TEMPLATES_DIR = HERE / "templates"
 
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".txt": "text/plain; charset=utf-8", "": "text/plain; charset=utf-8"}
-_PLACEHOLDER = re.compile(r"\{\{(>?)(\w+)\}\}")
 
 PAGES = {  # path -> (template, title)
     "documents": ("documents.html", "文档 · Documents"),
@@ -45,20 +44,7 @@ def read_static(name: str) -> bytes:
     return (STATIC_DIR / name).read_bytes()
 
 
-@cache
-def _template(name: str) -> str:
-    return (TEMPLATES_DIR / name).read_text(encoding="utf-8")
-
-
-def render(template: str, values: dict[str, str]) -> str:
-    """One pass: `{{>name}}` includes the template `name.html`, `{{name}}` is an HTML-escaped value."""
-    def fill(match: re.Match[str]) -> str:
-        include, name = match.groups()
-        if include:
-            return _PLACEHOLDER.sub(fill, _template(f"{name}.html"))
-        return html.escape(values[name], quote=True)
-
-    return _PLACEHOLDER.sub(fill, _template(template))
+render = Templates(TEMPLATES_DIR).render
 
 
 def page_headers(settings: Settings) -> dict[str, str]:

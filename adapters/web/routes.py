@@ -7,7 +7,6 @@ and style sheet is a file under `static/`, so the pages run under `script-src 's
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from functools import cache
@@ -16,6 +15,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
 
+from adapters.web.rendering import Templates
 from adapters.web.security import allowed_origins, security_headers
 from bot.settings import Settings
 from bot.text import normalise_lang
@@ -36,7 +36,6 @@ ASSETS = {
 
 DEFAULT_TITLES = {"zh": "源问 · 开源政策问答", "en": "YuanBot · Open-source Q&A"}
 DEFAULT_COLOR = "#0b5cad"
-_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
@@ -45,13 +44,7 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def render(template: str, values: dict[str, str]) -> str:
-    """Fill `{{name}}` placeholders with HTML-escaped values (safe in text and in quoted attributes)."""
-    def fill(match: re.Match[str]) -> str:
-        return html.escape(values[match.group(1)], quote=True)
-
-    # one pass, so a value that itself looks like a placeholder is never expanded
-    return _PLACEHOLDER.sub(fill, _read(TEMPLATES_DIR / template))
+render = Templates(TEMPLATES_DIR).render
 
 
 def clean_color(value: str | None) -> str:
