@@ -26,6 +26,15 @@ def problem(status: int, code: str, message: str, **extra: object) -> HTTPExcept
     return HTTPException(status_code=status, detail={"code": code, "message": message, **extra})
 
 
+# why a job was not started, most specific first: (error, HTTP status, problem code, audit-log outcome)
+_JOB_REFUSALS: tuple[tuple[type[YuanbotError], int, str, Outcome], ...] = (
+    (IngestBusy, 409, "busy", "refused"),
+    (StaleEdit, 409, "stale", "refused"),  # a kind of EditRejected: before it
+    (EditRejected, 422, "rejected", "refused"),
+    (YuanbotError, 503, "unavailable", "failed"),
+)
+
+
 @dataclass
 class ConsoleContext:
     services: StaffServices
@@ -51,18 +60,10 @@ class ConsoleContext:
         try:
             job: JobState = await run_in_threadpool(
                 lambda: self.services.jobs.start(action, label, staff.actor, apply, precheck, address=staff.address))
-        except IngestBusy as exc:
-            await self.record(action, staff, target=target, outcome="refused", detail=str(exc))
-            raise problem(409, "busy", str(exc)) from None
-        except StaleEdit as exc:
-            await self.record(action, staff, target=target, outcome="refused", detail=str(exc))
-            raise problem(409, "stale", str(exc)) from None
-        except EditRejected as exc:
-            await self.record(action, staff, target=target, outcome="refused", detail=str(exc))
-            raise problem(422, "rejected", str(exc)) from None
         except YuanbotError as exc:
-            await self.record(action, staff, target=target, outcome="failed", detail=str(exc))
-            raise problem(503, "unavailable", str(exc)) from None
+            status, code, outcome = next(answer for kind, *answer in _JOB_REFUSALS if isinstance(exc, kind))
+            await self.record(action, staff, target=target, outcome=outcome, detail=str(exc))
+            raise problem(status, code, str(exc)) from None
         await self.record(action, staff, target=target, detail={"job": job.id, **(
             detail if isinstance(detail, dict) else {"note": detail} if detail else {})})
         return JSONResponse({"job": job.model_dump()}, status_code=202)
